@@ -1,0 +1,275 @@
+"""Text primitives that keep every character offset back to the raw source.
+
+Normalisation
+-------------
+Raw pages carry characters that are invisible or that differ only in encoding
+convention: carriage returns (CRLF), the byte-order mark, soft hyphens (U+00AD),
+zero-width spaces and joiners, and non-breaking or typographic spaces.
+:func:`normalize` removes the invisible ones and maps odd spaces to ``" "``,
+*keeping* curly and straight quotation marks (they carry the voice information the
+labeler needs). Because characters can be deleted, the normalised string comes with
+an :class:`OffsetMap` that maps any index in it back to the raw string.
+
+:func:`fold` makes the *matching copy* of a normalised string: the same length, so
+indices are shared, with case folded, apostrophes/quotes/dashes unified and
+Cyrillic look-alike letters inside Latin words replaced by their Latin twins.
+
+Sentences
+---------
+:func:`sentence_spans` uses NLTK's Punkt sentence tokenizer (Kiss & Strunk 2006)
+with an explicit list of abbreviations (``Jan.``, ``Mr``, ``U.S.`` ...), so nothing is
+downloaded. Sentences never cross a line break: news paragraphs are lines.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+from functools import lru_cache
+
+from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer
+
+__all__ = [
+    "OffsetMap",
+    "normalize",
+    "fold",
+    "sentence_spans",
+    "word_spans",
+    "WORD_RE",
+]
+
+# Characters deleted by normalisation (invisible, carry no text).
+_DELETE = "\r\ufeff\u00ad\u200b\u200c\u200d\u2060\u180e"
+_DELETE_RE = re.compile(f"[{_DELETE}]")
+# Characters mapped one-to-one to an ASCII space.
+_SPACES = "\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000\t\v\f"
+_SPACE_TABLE = str.maketrans({c: " " for c in _SPACES})
+# A lone CR (old Mac line ending) is a line break, not an invisible character.
+_LONE_CR_RE = re.compile(r"\r(?!\n)")
+
+
+@dataclass(frozen=True)
+class OffsetMap:
+    """Piecewise-constant map from positions in a derived string to a raw string.
+
+    ``text_starts[k]`` is where segment *k* begins in the derived string and
+    ``raw_starts[k]`` where the same character sits in the raw string; within a
+    segment both advance together. Stored as two tuples so it is hashable, small
+    (one pair per deletion, not per character) and serialisable.
+    """
+
+    text_starts: tuple[int, ...]
+    raw_starts: tuple[int, ...]
+
+    @classmethod
+    def identity(cls, raw_start: int = 0) -> OffsetMap:
+        """Map for a string copied unchanged from ``raw[raw_start:]``."""
+        return cls((0,), (raw_start,))
+
+    def to_raw(self, i: int) -> int:
+        """Raw offset of the character at derived index ``i``."""
+        k = bisect_right(self.text_starts, i) - 1
+        return self.raw_starts[k] + (i - self.text_starts[k])
+
+    def span_to_raw(self, start: int, end: int) -> tuple[int, int]:
+        """Raw ``(start, end)`` of the derived half-open span ``[start, end)``."""
+        if end <= start:
+            r = self.to_raw(start)
+            return r, r
+        return self.to_raw(start), self.to_raw(end - 1) + 1
+
+    def shifted(self, text_offset: int) -> OffsetMap:
+        """The same map for a string that is prefixed by ``text_offset`` characters."""
+        return OffsetMap(tuple(t + text_offset for t in self.text_starts), self.raw_starts)
+
+    def to_list(self) -> list[list[int]]:
+        """``[[text_start, raw_start], ...]``: the form stored in article tables."""
+        return [[t, r] for t, r in zip(self.text_starts, self.raw_starts)]
+
+    @classmethod
+    def from_list(cls, pairs) -> OffsetMap:
+        """Inverse of :meth:`to_list`."""
+        pairs = list(pairs)
+        return cls(tuple(int(p[0]) for p in pairs), tuple(int(p[1]) for p in pairs))
+
+    @classmethod
+    def concat(cls, pieces: list[tuple[int, OffsetMap]]) -> OffsetMap:
+        """Join maps of pieces placed at the given derived offsets (in order)."""
+        ts: list[int] = []
+        rs: list[int] = []
+        for offset, m in pieces:
+            for t, r in zip(m.text_starts, m.raw_starts):
+                ts.append(t + offset)
+                rs.append(r)
+        return cls(tuple(ts), tuple(rs))
+
+
+def normalize(raw: str, raw_start: int = 0) -> tuple[str, OffsetMap]:
+    """Normalise a raw string, keeping a map back to raw offsets.
+
+    Parameters
+    ----------
+    raw : str
+        Text as decoded from the source file (or a slice of it).
+    raw_start : int, optional
+        Offset of ``raw[0]`` in the source file; the map then points into the file.
+
+    Returns
+    -------
+    text : str
+        ``raw`` without CR before LF, BOM, soft hyphens and zero-width characters,
+        with odd spaces (NBSP, thin spaces, tabs, ...) as ``" "`` and a lone CR as
+        ``"\\n"``. Quotation marks are kept as they are.
+    offsets : OffsetMap
+        ``offsets.to_raw(i)`` is the index in the source of ``text[i]``.
+
+    Examples
+    --------
+    >>> text, m = normalize("anti\\u00adterror\\u00a0x")
+    >>> text, m.to_raw(4)
+    ('antiterror x', 5)
+    """
+    if raw.isascii() and "\r" not in raw:
+        # Fast path: only the ASCII odd spaces can occur.
+        if "\t" in raw or "\v" in raw or "\f" in raw:
+            raw = raw.translate(_SPACE_TABLE)
+        return raw, OffsetMap.identity(raw_start)
+    raw = _LONE_CR_RE.sub("\n", raw).translate(_SPACE_TABLE)
+    if not _DELETE_RE.search(raw):
+        return raw, OffsetMap.identity(raw_start)
+    parts: list[str] = []
+    ts: list[int] = [0]
+    rs: list[int] = [raw_start]
+    pos = 0
+    out_len = 0
+    for m in _DELETE_RE.finditer(raw):
+        if m.start() > pos:
+            parts.append(raw[pos : m.start()])
+            out_len += m.start() - pos
+        pos = m.end()
+        # The next kept character (raw index pos) lands at derived index out_len.
+        if ts[-1] == out_len:
+            rs[-1] = raw_start + pos
+        else:
+            ts.append(out_len)
+            rs.append(raw_start + pos)
+    parts.append(raw[pos:])
+    return "".join(parts), OffsetMap(tuple(ts), tuple(rs))
+
+
+# --- folding: the matching copy -------------------------------------------------
+
+_FOLD_TABLE = str.maketrans(
+    {
+        "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'", "\u02bc": "'",
+        "`": "'", "\u00b4": "'",
+        "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u00ab": '"', "\u00bb": '"',
+        "\u2033": '"',
+        "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2015": "-",
+        "\u2212": "-",
+        "\u0451": "\u0435",  # ё -> е (Russian spelling variation)
+    }
+)
+# Cyrillic letters that look like Latin ones (lower case, after case folding).
+_CYR_TO_LAT = str.maketrans(
+    {
+        "\u0430": "a", "\u0435": "e", "\u043e": "o", "\u0440": "p", "\u0441": "c", "\u0443": "y",
+        "\u0445": "x", "\u0456": "i", "\u0458": "j", "\u04bb": "h", "\u0455": "s", "\u043a": "k",
+        "\u043c": "m", "\u0442": "t", "\u0432": "b", "\u043d": "h",
+    }
+)
+_CYR_LOOKALIKE = "".join(sorted({chr(k) for k in _CYR_TO_LAT}))
+# A run of letters mixing Latin letters with Cyrillic look-alikes and no other Cyrillic.
+_MIXED_WORD_RE = re.compile(
+    rf"(?=[a-z{_CYR_LOOKALIKE}]*[a-z])(?=[a-z{_CYR_LOOKALIKE}]*[{_CYR_LOOKALIKE}])[a-z{_CYR_LOOKALIKE}]+"
+)
+
+
+def _lower_same_length(text: str) -> str:
+    low = text.lower()
+    if len(low) == len(text):
+        return low
+    # Rare: a character whose lower case is longer (e.g. U+0130). Keep length.
+    return "".join(c.lower()[:1] if len(c.lower()) != 1 else c.lower() for c in text)
+
+
+def fold(text: str) -> str:
+    """Matching copy of a normalised string: same length, same indices.
+
+    Lower-cases, unifies curly/straight apostrophes and quotes (guillemets become
+    ``"``), maps dash variants to ``-``, folds ``ё`` to ``е``, and rewrites Cyrillic
+    look-alike letters inside an otherwise Latin word to Latin ("Аlmaty" with a
+    Cyrillic А matches "almaty"). Words that are wholly Cyrillic are left alone.
+
+    Examples
+    --------
+    >>> fold("Coup d\\u2019Etat \\u00abТеррористы\\u00bb")
+    'coup d\\'etat "террористы"'
+    """
+    if text.isascii():
+        return text.lower().replace("`", "'")
+    low = _lower_same_length(text).translate(_FOLD_TABLE)
+    if any("\u0400" <= c <= "\u04ff" for c in low):
+        low = _MIXED_WORD_RE.sub(lambda m: m.group(0).translate(_CYR_TO_LAT), low)
+    return low
+
+
+# --- words and sentences --------------------------------------------------------
+
+#: A word: letters/digits with internal hyphens or apostrophes ("anti-terrorist", "d'etat").
+WORD_RE = re.compile(r"\w+(?:[-'\u2019\u2010\u2011]\w+)*")
+
+
+def word_spans(text: str) -> list[tuple[int, int]]:
+    """``(start, end)`` of every word in ``text`` (see :data:`WORD_RE`)."""
+    return [m.span() for m in WORD_RE.finditer(text)]
+
+
+#: Abbreviations after which a period does not end a sentence (lower case, no final dot).
+ABBREVIATIONS = frozenset(
+    """
+    jan feb mar apr jun jul aug sep sept oct nov dec
+    mr mrs ms dr prof gen lt col sgt capt maj adm gov sen rep rev st mt ft
+    u.s u.k u.n e.u u.s.a a.m p.m no vs etc e.g i.e approx est dept min inc co corp ltd
+    jr sr
+    г гг т.е т.к т.д т.п др им ул
+    """.split()
+)
+
+
+@lru_cache(maxsize=1)
+def _punkt() -> PunktSentenceTokenizer:
+    params = PunktParameters()
+    params.abbrev_types = set(ABBREVIATIONS)
+    return PunktSentenceTokenizer(params)
+
+
+_LINE_RE = re.compile(r"[^\n]+")
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """Sentence ``(start, end)`` offsets in ``text``, never crossing a line break.
+
+    Leading and trailing spaces are not part of a sentence. Uses Punkt with
+    :data:`ABBREVIATIONS`, offline.
+
+    Examples
+    --------
+    >>> sentence_spans("He came on Jan. 8. Mr Smith left.\\nNew line")
+    [(0, 18), (19, 33), (34, 42)]
+    """
+    tok = _punkt()
+    spans: list[tuple[int, int]] = []
+    for line in _LINE_RE.finditer(text):
+        base = line.start()
+        s = line.group(0)
+        if not s.strip():
+            continue
+        for a, b in tok.span_tokenize(s):
+            seg = s[a:b]
+            lead = len(seg) - len(seg.lstrip())
+            trail = len(seg) - len(seg.rstrip())
+            if b - trail > a + lead:
+                spans.append((base + a + lead, base + b - trail))
+    return spans

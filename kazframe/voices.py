@@ -1,0 +1,204 @@
+"""Who speaks: quotation and reported-speech tables, and who uses which label.
+
+:func:`quotes` lists every direct quotation and every reported statement of the corpus
+(not only those holding lexicon terms), found by the attribution model of
+:mod:`kazframe.quotes`, with offsets into the raw files like the matches table. A quotation
+inside reported speech appears twice: once as the ``quoted`` span, and inside the span of
+the ``reported`` statement around it.
+
+From the quotes and the matches:
+
+* :func:`count_voice_shares`: for key label families (``data/key_labels.yaml``), how often
+  each bloc uses them in its own voice, in quotations and in reported speech;
+* :func:`speaker_shares`: who gets to speak in each bloc (share of quoted or reported words
+  by speaker group);
+* :func:`speaker_framing`: how each speaker group frames the events (mentions of each
+  category per 1,000 words inside that group's quotations or reported statements).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import yaml
+
+from . import paths
+from .quotes import SpeakerRegistry, find_attributions
+from .registry import BLOCS
+from .text import OffsetMap
+
+__all__ = [
+    "QUOTE_COLUMNS",
+    "load_key_labels",
+    "quotes",
+    "count_voice_shares",
+    "speaker_shares",
+    "speaker_framing",
+]
+
+#: Stable columns of the quotes table (more follow them).
+QUOTE_COLUMNS = ("article_id", "source_file", "start", "end", "kind", "speaker", "speaker_group", "verb", "text")
+_EXTRA = ("field", "text_start", "text_end", "n_words")
+VOICE_ORDER = ("own", "reported", "quoted")
+
+
+def load_key_labels(path: str | Path | None = None) -> dict[str, list[str]]:
+    """Key label families: ``family -> [lexicon entry ids]`` (``data/key_labels.yaml``)."""
+    path = Path(path) if path is not None else paths.DATA_DIR / "key_labels.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    if not isinstance(data, dict) or not all(isinstance(v, list) for v in data.values()):
+        raise ValueError(f"{path}: expected a mapping of family name -> list of lexicon entry ids")
+    return {str(k): [str(e) for e in v] for k, v in data.items()}
+
+
+def quotes(corpus: pd.DataFrame, *, speakers: SpeakerRegistry | None = None,
+           raw_texts: dict[str, str] | None = None) -> pd.DataFrame:
+    """Every direct quotation and reported statement of the corpus.
+
+    Parameters
+    ----------
+    corpus : pandas.DataFrame
+        The article table.
+    speakers : SpeakerRegistry, optional
+        Default: ``data/speakers.csv``.
+    raw_texts : dict, optional
+        ``source_file -> decoded raw text`` used to fill ``text`` from the raw source.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns :data:`QUOTE_COLUMNS` (``kind`` is ``quoted`` or ``reported``; ``start``/``end``
+        are raw-file offsets; ``speaker_group`` follows the codebook, ``unknown`` when nobody is
+        identifiable), then ``field`` (title/body), ``text_start``/``text_end`` (offsets in the
+        article's ``title``/``text``) and ``n_words``. Join it to the matches table on
+        ``article_id`` and ``field`` with ``text_start <= match.text_start < text_end``.
+    """
+    from .corpus import read_raw
+
+    speakers = speakers if speakers is not None else SpeakerRegistry.load()
+    raw_texts = dict(raw_texts or {})
+    rows = []
+    for article in corpus.to_dict("records"):
+        src = article["source_file"]
+        if src not in raw_texts:
+            try:
+                raw_texts[src] = read_raw(src)
+            except (OSError, ValueError):
+                raw_texts[src] = None
+        raw = raw_texts[src]
+        title_attr, body_attr = find_attributions(article["text"] or "", title=article["title"] or "",
+                                                  speakers=speakers)
+        for field, attrs in (("title", title_attr), ("text", body_attr)):
+            omap = OffsetMap.from_list(article[f"{field}_offsets"])
+            s = article[field] or ""
+            for at in attrs:
+                ra, rb = omap.span_to_raw(at.start, at.end)
+                rows.append(
+                    {
+                        "article_id": article["article_id"], "source_file": src, "start": ra, "end": rb,
+                        "kind": at.kind, "speaker": at.speaker, "speaker_group": at.speaker_group or "unknown",
+                        "verb": at.verb, "text": raw[ra:rb] if raw is not None else s[at.start : at.end],
+                        "field": "title" if field == "title" else "body", "text_start": at.start,
+                        "text_end": at.end, "n_words": at.n_words,
+                    }
+                )
+    table = pd.DataFrame(rows, columns=list(QUOTE_COLUMNS + _EXTRA))
+    return table.astype({"start": "int64", "end": "int64", "text_start": "int64", "text_end": "int64",
+                         "n_words": "int64"})
+
+
+def _bloc_order(table: pd.DataFrame) -> pd.DataFrame:
+    return table.assign(bloc=pd.Categorical(table["bloc"], categories=list(BLOCS), ordered=True))
+
+
+def count_voice_shares(matches: pd.DataFrame, corpus: pd.DataFrame, *,
+                       families: dict[str, list[str]] | None = None) -> pd.DataFrame:
+    """Voice of key labels per bloc: how often each family is own, reported or quoted.
+
+    Parameters
+    ----------
+    matches : pandas.DataFrame
+        Output of :func:`kazframe.label`.
+    corpus : pandas.DataFrame
+        The article table (for ``bloc``).
+    families : dict, optional
+        ``family -> entry ids``; default :func:`load_key_labels`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per (family, bloc, voice) present among the blocs that use the family:
+        ``family, bloc, voice, n, n_total, share`` (``share = n / n_total``, where ``n_total``
+        counts the family's occurrences in the bloc), zero rows included so every bar has
+        all three voices, ordered by family (file order), bloc and voice.
+    """
+    families = families if families is not None else load_key_labels()
+    blocs = corpus.set_index("article_id")["bloc"]
+    parts = []
+    for family, entries in families.items():
+        sel = matches[matches["entry"].isin(entries)]
+        counts = (
+            sel.assign(bloc=sel["article_id"].map(blocs))
+            .groupby(["bloc", "voice"]).size().rename("n").reset_index()
+        )
+        for bloc in counts["bloc"].unique():
+            for voice in VOICE_ORDER:
+                n = counts.loc[(counts["bloc"] == bloc) & (counts["voice"] == voice), "n"].sum()
+                parts.append({"family": family, "bloc": bloc, "voice": voice, "n": int(n)})
+    table = pd.DataFrame(parts, columns=["family", "bloc", "voice", "n"])
+    table["n_total"] = table.groupby(["family", "bloc"])["n"].transform("sum")
+    table["share"] = table["n"] / table["n_total"]
+    order = {f: i for i, f in enumerate(families)}
+    table = _bloc_order(table).assign(_f=table["family"].map(order),
+                                      _v=table["voice"].map({v: i for i, v in enumerate(VOICE_ORDER)}))
+    table = table.sort_values(["_f", "bloc", "_v"]).drop(columns=["_f", "_v"]).reset_index(drop=True)
+    return table.assign(bloc=table["bloc"].astype(str))
+
+
+def speaker_shares(quote_table: pd.DataFrame, corpus: pd.DataFrame) -> pd.DataFrame:
+    """Who gets to speak: share of quoted and of reported words by speaker group, per bloc.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``bloc, kind, speaker_group, n_spans, n_words, share_words`` where ``share_words`` is the
+        group's share of all words of that kind in the bloc's articles.
+    """
+    blocs = corpus.set_index("article_id")["bloc"]
+    table = (
+        quote_table.assign(bloc=quote_table["article_id"].map(blocs))
+        .groupby(["bloc", "kind", "speaker_group"], as_index=False)
+        .agg(n_spans=("start", "size"), n_words=("n_words", "sum"))
+    )
+    table["share_words"] = table["n_words"] / table.groupby(["bloc", "kind"])["n_words"].transform("sum")
+    table = _bloc_order(table).sort_values(["bloc", "kind", "n_words", "speaker_group"],
+                                          ascending=[True, True, False, True])
+    return table.assign(bloc=table["bloc"].astype(str)).reset_index(drop=True)
+
+
+def speaker_framing(quote_table: pd.DataFrame, matches: pd.DataFrame, *, kind: str = "quoted") -> pd.DataFrame:
+    """How each speaker group frames the events: category mentions inside its statements.
+
+    A match belongs to a statement when it lies inside the statement's span (same article and
+    field). The rate is per 1,000 words of that group's statements of the given ``kind``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``speaker_group, category, n_mentions, n_words, per_1k_words``.
+    """
+    spans = quote_table[quote_table["kind"] == kind]
+    words = spans.groupby("speaker_group")["n_words"].sum()
+    joined = matches.merge(spans[["article_id", "field", "text_start", "text_end", "speaker_group"]],
+                           on=["article_id", "field"], suffixes=("", "_q"))
+    inside = joined[(joined["text_start"] >= joined["text_start_q"]) & (joined["text_end"] <= joined["text_end_q"])]
+    # a match inside two nested statements of the same kind counts once, for the innermost
+    inside = inside.assign(_len=inside["text_end_q"] - inside["text_start_q"]).sort_values("_len")
+    inside = inside.drop_duplicates(["article_id", "field", "text_start"])
+    counts = inside.groupby(["speaker_group_q", "category"]).size().rename("n_mentions").reset_index()
+    counts = counts.rename(columns={"speaker_group_q": "speaker_group"})
+    counts["n_words"] = counts["speaker_group"].map(words).astype("int64")
+    counts["per_1k_words"] = 1000 * counts["n_mentions"] / counts["n_words"]
+    return counts.sort_values(["speaker_group", "per_1k_words", "category"],
+                              ascending=[True, False, True]).reset_index(drop=True)
