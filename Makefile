@@ -6,14 +6,14 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.kazframe-installed
 
-.PHONY: setup figures test lint format-notebooks clean
+.PHONY: setup figures test lint bench clean
 
 setup: $(STAMP)
 
 $(STAMP): pyproject.toml requirements-lock.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -c requirements-lock.txt -e ".[dev]"
+	$(BIN)/python -m pip install --quiet -c requirements-lock.txt -e ".[dev,scale]"
 	touch $(STAMP)
 
 figures: setup
@@ -21,6 +21,9 @@ figures: setup
 
 test: setup
 	$(BIN)/python -m pytest
+
+bench: setup
+	$(BIN)/python benchmarks/run.py --n 10000
 
 lint: setup
 	$(BIN)/ruff check kazframe tests benchmarks

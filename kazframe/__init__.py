@@ -6,12 +6,17 @@ Importing kazframe changes no global state (no rcParams, no downloads, no networ
 
 from __future__ import annotations
 
+from .claims import claims
+from .compare import classify_blocs, compare_groups, keyness, rates, similarity_map
 from .corpus import count_by_outlet, load_corpus, load_manifest, raw_offsets, read_raw
 from .evaluate import evaluate, read_coding, to_codebook
+from .ingest import IngestError, read_corpus, write_report
 from .label import MATCH_COLUMNS, kwic, kwic_html, label
 from .lexicon import Lexicon, LexiconError, load_lexicon
 from .quotes import SpeakerRegistry, find_attributions
 from .registry import BLOCS, load_outlets, resolve_outlet
+from .timeline import event_dates
+from .voices import quotes
 
 __version__ = "0.1.0"
 
@@ -22,7 +27,18 @@ __all__ = [
     "Lexicon",
     "LexiconError",
     "SpeakerRegistry",
+    "IngestError",
+    "claims",
+    "classify_blocs",
+    "compare_groups",
     "count_by_outlet",
+    "event_dates",
+    "keyness",
+    "quotes",
+    "rates",
+    "read_corpus",
+    "similarity_map",
+    "write_report",
     "evaluate",
     "find_attributions",
     "kwic",

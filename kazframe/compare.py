@@ -22,7 +22,13 @@ import pandas as pd
 from .dedup import unique_stories
 from .lexicon import Lexicon, load_lexicon
 from .registry import BLOCS
-from .stats import DEFAULT_SEED, bootstrap_rates, log_odds_dirichlet, log_odds_one_vs_rest, permutation_test
+from .stats import (
+    DEFAULT_SEED,
+    bootstrap_rates,
+    log_odds_dirichlet,
+    log_odds_one_vs_rest,
+    permutation_test,
+)
 
 __all__ = [
     "select_placements",

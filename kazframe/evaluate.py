@@ -53,11 +53,18 @@ class CodingError(ValueError):
     """A coding file that does not follow the scheme: names file, row and reason."""
 
 
-@lru_cache(maxsize=4)
-def load_codebook(path: str | Path | None = None) -> dict:
-    """The coding scheme as data (stems, prefixes, value sets); see ``data/codebook.yaml``."""
-    path = Path(path) if path is not None else paths.DATA_DIR / "codebook.yaml"
-    return yaml.safe_load(path.read_text(encoding="utf-8"))
+@lru_cache(maxsize=8)
+def load_codebook(path: str | Path | None = None, *, language: str = "en") -> dict:
+    """The coding scheme as data (stems, prefixes, value sets).
+
+    ``data/codebook.yaml`` holds the English stems; another language's stems live in
+    ``data/codebook_<language>.yaml`` (e.g. ``codebook_ru.yaml``), with the same value sets.
+    """
+    if path is None:
+        path = paths.DATA_DIR / ("codebook.yaml" if language == "en" else f"codebook_{language}.yaml")
+        if not path.exists():
+            path = paths.DATA_DIR / "codebook.yaml"
+    return yaml.safe_load(Path(path).read_text(encoding="utf-8"))
 
 
 @lru_cache(maxsize=4)
@@ -110,7 +117,8 @@ def to_codebook(matches: pd.DataFrame, *, raw_texts: dict[str, str] | None = Non
 
     One row per codebook word inside each match (a multiword match such as "coup d'etat"
     yields the row for "coup"); matches with no codebook word are dropped, since the coding
-    scheme does not code them.
+    scheme does not code them. The stems are those of the match's language
+    (:func:`load_codebook`).
 
     Parameters
     ----------
@@ -128,7 +136,8 @@ def to_codebook(matches: pd.DataFrame, *, raw_texts: dict[str, str] | None = Non
         if m.source_file not in raw_texts:
             raw_texts[m.source_file] = read_raw(m.source_file)
         raw = raw_texts[m.source_file]
-        for a, b in codebook_words(raw, int(m.start), int(m.end)):
+        codebook = load_codebook(language=getattr(m, "language", "en") or "en")
+        for a, b in codebook_words(raw, int(m.start), int(m.end), codebook):
             rows.append(
                 {
                     "seed": m.source_file,

@@ -46,7 +46,7 @@ from matplotlib.axes import Axes
 from matplotlib.colors import Normalize, to_rgb
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
-from matplotlib.ticker import PercentFormatter
+from matplotlib.ticker import MaxNLocator, PercentFormatter
 
 from kazframe import paths
 
@@ -72,6 +72,11 @@ __all__ = [
     "plot_rates_ci",
     "plot_heatmap",
     "plot_keyness",
+    "plot_similarity_map",
+    "plot_shares",
+    "plot_claims",
+    "plot_label_days",
+    "save_table",
 ]
 
 # --- constants, defined once and used by every plot ------------------------------------------
@@ -143,6 +148,7 @@ _ROW_HEIGHT = 2.4  # default inches per row of subplots
 _BAR_HEIGHT = 0.7  # bar thickness, in units of one row
 _MIN_LABEL_SHARE = 0.1  # narrower stacked segments get their count beside the bar
 _KEYNESS_SIDE_COLORS = {"positive": OKABE_ITO["blue"], "negative": OKABE_ITO["orange"]}
+_MISSING_MARK = "\u2013"  # en dash in heatmap cells with no value
 _VALUE_LABELS = {
     "n_words": "Words",
     "n_articles": "Articles",
@@ -279,6 +285,23 @@ def save_figure(
     return targets
 
 
+def save_table(table: pd.DataFrame, name: str, *, outdir: str | Path | None = None) -> Path:
+    """Write a table as ``<outdir>/<name>.csv`` the way :func:`save_figure` writes its CSV.
+
+    Same rules: ``name`` is a plain file stem confined to the folder (default
+    :data:`kazframe.paths.FIGURES_DIR`), no index, ``"\\n"`` line endings, floats with
+    :data:`FLOAT_FORMAT`, so re-runs give byte-identical files.
+    """
+    stem = _check_stem(name)
+    if not isinstance(table, pd.DataFrame):
+        raise TypeError(f"table must be a pandas DataFrame; got {type(table).__name__}")
+    folder = Path(paths.FIGURES_DIR if outdir is None else outdir).resolve()
+    target = _confined(folder, f"{stem}.csv")
+    folder.mkdir(parents=True, exist_ok=True)
+    table.to_csv(target, index=False, lineterminator="\n", float_format=FLOAT_FORMAT, encoding="utf-8")
+    return target
+
+
 # --- plot helpers ----------------------------------------------------------------------------
 
 
@@ -305,6 +328,7 @@ def plot_corpus_composition(
     """
     _require_columns(articles, ["outlet", "bloc", value], table="articles")
     _check_blocs(articles["bloc"])
+    _check_no_missing(articles, ["outlet"], table="articles")
     _check_unique(articles, ["outlet"], table="articles")
     _check_finite_nonnegative(articles[value], column=value)
     ordered = (
@@ -365,6 +389,7 @@ def plot_voice_shares(shares: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
     _require_columns(shares, ["family", "bloc", "voice", "n"], table="shares")
     _check_blocs(shares["bloc"])
     _check_values(shares["voice"], VOICES, column="voice")
+    _check_no_missing(shares, ["family"], table="shares")
     _check_unique(shares, ["family", "bloc", "voice"], table="shares")
     _check_finite_nonnegative(shares["n"], column="n")
     families = _levels(shares["family"])
@@ -420,7 +445,8 @@ def plot_voice_shares(shares: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
 
 
 def plot_rates_ci(
-    rates: pd.DataFrame, *, ax: Axes | None = None, value: str = "per_1k_words"
+    rates: pd.DataFrame, *, ax: Axes | None = None, value: str = "per_1k_words",
+    low: str = "ci_low", high: str = "ci_high",
 ) -> Axes:
     """Draw dot-and-whisker estimates with confidence intervals, dodged by bloc.
 
@@ -434,6 +460,9 @@ def plot_rates_ci(
         Axes to draw on; default a new single-column figure.
     value : str, default "per_1k_words"
         Column holding the point estimate.
+    low, high : str, default "ci_low", "ci_high"
+        Columns holding the interval bounds (e.g. ``per_1k_low``/``per_1k_high`` of
+        :func:`kazframe.compare.rates`).
 
     Returns
     -------
@@ -447,9 +476,11 @@ def plot_rates_ci(
     ValueError
         If ``ci_low > ci_high`` in some row, or on duplicate (category, bloc) rows.
     """
+    rates = rates.rename(columns={low: "ci_low", high: "ci_high"})
     _require_columns(rates, ["category", "bloc", value, "ci_low", "ci_high", "n_articles"],
                      table="rates")
     _check_blocs(rates["bloc"])
+    _check_no_missing(rates, ["category"], table="rates")
     _check_unique(rates, ["category", "bloc"], table="rates")
     if (rates["ci_low"] > rates["ci_high"]).any():
         raise ValueError("rates has rows with ci_low > ci_high")
@@ -489,7 +520,8 @@ def plot_heatmap(
     """Draw an annotated heatmap of ``value`` by ``row`` and ``col`` with a colour bar.
 
     Uses the sequential, colour-blind-safe ``cividis`` colour map. Missing combinations
-    are left blank on a light grey background (distinct from a coloured 0). The colour
+    are marked with an en dash on a light grey background (distinct from a coloured 0,
+    which is annotated with its value). The colour
     scale starts at 0 unless some value is negative.
 
     Parameters
@@ -511,6 +543,7 @@ def plot_heatmap(
         The axes drawn on (the colour bar gets its own axes in the same figure).
     """
     _require_columns(table, [row, col, value], table="table")
+    _check_no_missing(table, [row, col], table="table")
     _check_unique(table, [row, col], table="table")
     row_levels, col_levels = _levels(table[row]), _levels(table[col])
     matrix = (
@@ -532,6 +565,8 @@ def plot_heatmap(
             cell = matrix[i, j]
             ax.text(j + 0.5, i + 0.5, fmt.format(cell), ha="center", va="center",
                     color=_text_color(mesh.cmap(norm(cell))))
+        for i, j in zip(*np.nonzero(~np.isfinite(matrix)), strict=True):
+            ax.text(j + 0.5, i + 0.5, _MISSING_MARK, ha="center", va="center", color="#777777")
         ax.set_facecolor("#eeeeee")
         ax.grid(False)
         for spine in ax.spines.values():
@@ -664,6 +699,13 @@ def _require_columns(frame: pd.DataFrame, columns: Iterable[str], *, table: str)
         raise ValueError(f"{table} is missing columns {missing}; it has {list(frame.columns)}")
 
 
+def _check_no_missing(frame: pd.DataFrame, columns: Iterable[str], *, table: str) -> None:
+    """Raise ValueError if a key column has missing values (they would vanish silently)."""
+    empty = [c for c in columns if frame[c].isna().any()]
+    if empty:
+        raise ValueError(f"{table} has missing values in key columns {empty}")
+
+
 def _check_values(values: pd.Series, allowed: Sequence[str], *, column: str) -> None:
     """Raise ValueError if ``values`` holds anything outside ``allowed`` (NaN included)."""
     unknown = sorted({repr(v) for v in values if v not in allowed})
@@ -786,3 +828,190 @@ def _text_color(face: Any) -> str:
     linear = np.where(channels <= 0.04045, channels / 12.92, ((channels + 0.055) / 1.055) ** 2.4)
     luminance = float(linear @ np.array([0.2126, 0.7152, 0.0722]))
     return "black" if (luminance + 0.05) / 0.05 >= 1.05 / (luminance + 0.05) else "white"
+
+
+def plot_similarity_map(points: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
+    """Scatter articles on a 2-D map, coloured by bloc and labelled by ``article_id``.
+
+    Parameters
+    ----------
+    points : pandas.DataFrame
+        Columns ``article_id``, ``bloc`` (one of :data:`BLOCS`), ``x``, ``y`` (as returned by
+        :func:`kazframe.compare.similarity_map`).
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; default a new single-column figure.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        One scatter per bloc present, one text label per article.
+    """
+    _require_columns(points, ["article_id", "bloc", "x", "y"], table="points")
+    _check_blocs(points["bloc"])
+    ax = _axes_or_new(ax, n_rows=8)
+    with style():
+        for bloc in [b for b in BLOCS if b in set(points["bloc"])]:
+            part = points[points["bloc"] == bloc]
+            ax.scatter(part["x"], part["y"], color=BLOC_COLORS[bloc], s=22, zorder=3,
+                       edgecolors="none", label=BLOC_LABELS[bloc])
+        for r in points.itertuples(index=False):
+            ax.annotate(str(r.article_id), (r.x, r.y), xytext=(3, 3), textcoords="offset points",
+                        fontsize="small")
+        ax.set_xlabel("dimension 1")
+        ax.set_ylabel("dimension 2")
+        ax.legend(loc="best")
+    return ax
+
+
+def plot_shares(table: pd.DataFrame, *, row: str, segment: str, value: str = "share",
+                count: str | None = None, ax: Axes | None = None) -> Axes:
+    """Stacked horizontal bars of shares: one bar per ``row`` value, one segment per ``segment``.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        Tidy table with columns ``row``, ``segment`` and ``value`` (shares in [0, 1]), one
+        row per (row, segment); optionally a ``count`` column whose per-bar total is printed
+        after each bar.
+    row, segment, value : str
+        Column names (e.g. ``bloc``, ``speaker_group``, ``share_words``).
+    count : str, optional
+        Column of counts behind the shares (e.g. ``n_words``).
+    ax : matplotlib.axes.Axes, optional
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        One bar container per segment value (Okabe-Ito colours in order of appearance).
+    """
+    cols = [row, segment, value] + ([count] if count else [])
+    _require_columns(table, cols, table="table")
+    _check_unique(table, [row, segment], table="table")
+    rows = _levels(table[row])
+    segments = sorted(pd.unique(table[segment]), key=str)
+    palette = [c for k, c in OKABE_ITO.items() if k != "black"]
+    ax = _axes_or_new(ax, n_rows=len(rows), width="double")
+    grid = table.pivot(index=row, columns=segment, values=value).reindex(index=rows, columns=segments).fillna(0)
+    with style():
+        left = np.zeros(len(rows))
+        for k, seg in enumerate(segments):
+            widths = grid[seg].to_numpy(dtype=float)
+            ax.barh(range(len(rows)), widths, left=left, color=palette[k % len(palette)],
+                    edgecolor="white", linewidth=0.5, label=str(seg), height=_BAR_HEIGHT)
+            left = left + widths
+        if count:
+            totals = table.groupby(row)[count].sum()
+            for i, r in enumerate(rows):
+                ax.text(1.01, i, f"n = {_format_number(totals.get(r, 0))}", va="center", fontsize="small",
+                        transform=ax.get_yaxis_transform())
+        ax.set_yticks(range(len(rows)), labels=_level_labels(rows))
+        ax.set_ylim(len(rows) - 0.5, -0.5)
+        ax.set_xlim(0, 1)
+        ax.xaxis.set_major_formatter(PercentFormatter(1.0))
+        _value_grid(ax, axis="x")
+        ax.legend(loc="lower left", bbox_to_anchor=(0.0, 1.0), ncols=min(len(segments), 5))
+    return ax
+
+
+def plot_claims(claims: pd.DataFrame, *, quantities: Sequence[str], axes) -> Any:
+    """Dot plot of numeric claims by outlet: one panel per quantity, log-scaled values.
+
+    Parameters
+    ----------
+    claims : pandas.DataFrame
+        Columns ``outlet``, ``bloc``, ``quantity``, ``value``, ``low``, ``high``,
+        ``speaker_group`` (as :func:`kazframe.claims.claims_by_outlet` returns). A vague figure
+        (``value`` missing) is drawn as a line from ``low`` to ``high``; a bound ("at least",
+        "more than") as a dot with an open whisker towards ``high``/``low`` when given.
+    quantities : sequence of str
+        Quantities to draw, one per axes.
+    axes : sequence of matplotlib.axes.Axes
+        One axes per quantity (e.g. from ``new_figure(ncols=len(quantities))``).
+
+    Returns
+    -------
+    The ``axes`` given. Dots are coloured by the outlet's bloc; the speaker group the figure
+    is attributed to is printed next to it ("own" when the outlet states it).
+    """
+    _require_columns(claims, ["outlet", "bloc", "quantity", "value", "low", "high", "speaker_group"],
+                     table="claims")
+    _check_blocs(claims["bloc"])
+    axes = list(np.ravel(axes))
+    if len(axes) != len(quantities):
+        raise ValueError(f"need one axes per quantity: {len(quantities)} quantities, {len(axes)} axes")
+    order = {b: i for i, b in enumerate(BLOCS)}
+    outlets = (claims[["outlet", "bloc"]].drop_duplicates()
+               .assign(_o=lambda t: t["bloc"].map(order)).sort_values(["_o", "outlet"])["outlet"].tolist())
+    row_of = {o: i for i, o in enumerate(outlets)}
+    with style():
+        for ax, quantity in zip(axes, quantities, strict=True):
+            part = claims[claims["quantity"] == quantity]
+            counts: dict[str, int] = {}
+            for r in part.itertuples(index=False):
+                k = counts.get(r.outlet, 0)
+                counts[r.outlet] = k + 1
+                y = row_of[r.outlet] + 0.18 * k
+                color = BLOC_COLORS[r.bloc]
+                lo = r.low if pd.notna(r.low) else r.value
+                hi = r.high if pd.notna(r.high) else r.value
+                if pd.notna(lo) and pd.notna(hi) and hi != lo:
+                    ax.hlines(y, lo, hi, color=color, linewidth=1.0)
+                if pd.notna(r.value):
+                    ax.scatter([r.value], [y], color=color, s=14, zorder=3, edgecolors="none")
+                x = r.value if pd.notna(r.value) else hi
+                if pd.notna(x):
+                    ax.annotate(r.speaker_group or "own", (x, y), xytext=(3, 0), textcoords="offset points",
+                                fontsize="x-small", va="center")
+            ax.set_xscale("log")
+            ax.set_title(quantity)
+            ax.set_yticks(range(len(outlets)), labels=outlets if ax is axes[0] else [])
+            ax.set_ylim(len(outlets) - 0.5, -0.5)
+            _value_grid(ax, axis="x")
+    return axes
+
+
+def plot_label_days(days: pd.DataFrame, *, categories: Sequence[str], axes) -> Any:
+    """Label use by event day: one panel per category, bars per day stacked by bloc.
+
+    Parameters
+    ----------
+    days : pandas.DataFrame
+        Columns ``event_date`` (ISO date strings), ``bloc``, ``category``, ``n``.
+    categories : sequence of str
+        Categories to draw, one per axes, top to bottom.
+    axes : sequence of matplotlib.axes.Axes
+
+    Returns
+    -------
+    The ``axes`` given; every panel shares the same days on the x axis (every day from the
+    first to the last date in ``days``, so days without any dated use show as gaps), with
+    bars in :data:`BLOC_COLORS`.
+    """
+    _require_columns(days, ["event_date", "bloc", "category", "n"], table="days")
+    _check_blocs(days["bloc"])
+    axes = list(np.ravel(axes))
+    if len(axes) != len(categories):
+        raise ValueError(f"need one axes per category: {len(categories)} categories, {len(axes)} axes")
+    present = pd.to_datetime(pd.Series(pd.unique(days["event_date"])))
+    all_days = ([d.strftime("%Y-%m-%d") for d in pd.date_range(present.min(), present.max(), freq="D")]
+                if len(present) else [])
+    col = {d: i for i, d in enumerate(all_days)}
+    blocs = [b for b in BLOCS if b in set(days["bloc"])]
+    with style():
+        for ax, category in zip(axes, categories, strict=True):
+            part = days[days["category"] == category]
+            bottom = np.zeros(len(all_days))
+            for bloc in blocs:
+                heights = np.zeros(len(all_days))
+                for r in part[part["bloc"] == bloc].itertuples(index=False):
+                    heights[col[r.event_date]] += r.n
+                ax.bar(range(len(all_days)), heights, bottom=bottom, color=BLOC_COLORS[bloc],
+                       label=BLOC_LABELS[bloc], width=0.8)
+                bottom = bottom + heights
+            ax.set_ylabel(category, rotation=0, ha="right", va="center")
+            ax.set_ylim(0, max(1.0, float(bottom.max())) * 1.1)
+            ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+            ax.set_xticks(range(len(all_days)), labels=[d[5:] for d in all_days] if ax is axes[-1] else [])
+            _value_grid(ax, axis="y")
+        axes[0].legend(loc="lower left", bbox_to_anchor=(0.0, 1.0), ncols=len(blocs))
+    return axes

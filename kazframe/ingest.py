@@ -34,8 +34,8 @@ zero-width characters, odd spaces); the body is its non-blank lines, stripped, j
 blank line (one paragraph per line, as in the seed corpus). Records with the same
 normalised body are all kept; all but one get ``duplicate_of`` = the *canonical* copy,
 the earliest by ``date_start`` then ``article_id`` (so the result does not depend on row
-order), and the flag ``duplicate_text``. Records with the same words after
-:func:`~kazframe.text.fold` (case, quotes, punctuation and spacing ignored) are flagged
+order), and the flag ``duplicate_text``. Records with the same words (:data:`~kazframe.text.WORD_RE`
+tokens, lower-cased; so case, punctuation and spacing are ignored) are flagged
 ``near_duplicate`` the same way. Nothing is deleted. Conservation is asserted on every
 call: discovered = accepted + normalised + flagged + rejected, and every record not
 rejected is in ``corpus`` exactly once (an ``AssertionError`` would be a bug).
@@ -68,7 +68,7 @@ from .readers import (
 )
 from .registry import resolve_outlet
 from .safety import UnsafePathError, confine
-from .text import WORD_RE, OffsetMap, fold, normalize
+from .text import WORD_RE, OffsetMap, normalize
 
 __all__ = [
     "EXTRA_COLUMNS",
@@ -177,10 +177,12 @@ def _text_issues(raw: str, text: str, title: str, *, max_line_chars: int) -> lis
         n = len(_INVISIBLE_RE.findall(raw))
         issues.append(Issue("invisible_chars_removed",
                             f"{n} invisible char(s), first U+{ord(inv.group(0)):04X} at char {inv.start()}: {excerpt(raw, start=max(inv.start() - 20, 0), width=40)}"))
-    longest = max((len(line) for line in raw.split("\n")), default=0)
+    longest = max((len(line) for line in raw.split("\n")), default=0) if len(raw) > max_line_chars else 0
     if longest > max_line_chars:
         issues.append(Issue("huge_line", f"a line of {longest} chars (max_line_chars={max_line_chars})"))
     for part in (title, text):
+        if not (_CYRILLIC_RE.search(part) and _LATIN_RE.search(part)):
+            continue
         m = _MIXED_WORD_RE.search(part)
         if m is not None:
             word = m.group(0)
@@ -204,6 +206,31 @@ class _Options:
     keep_raw: bool
     outlets: pd.DataFrame | None
     languages: Mapping[str, str]
+
+
+def _record_date(rec: RawRecord, opts: _Options) -> tuple[ParsedDate, str, pd.Timestamp, pd.Timestamp]:
+    """Parsed date, precision and first/last day of a record (NaT when unknown)."""
+    given = rec.fields.get("date", "")
+    parsed = parse_news_date(given, dayfirst=opts.dayfirst)
+    if parsed.reason is not None:
+        rec.issues.append(Issue(parsed.reason, f"date {given!r}" + (f" -> {parsed.iso}" if parsed.iso else "; date left empty")))
+    if not parsed.iso:
+        return parsed, "unknown", pd.NaT, pd.NaT
+    precision, d0, d1 = parse_date(parsed.iso)
+    return parsed, precision, d0, d1
+
+
+def _record_outlet(rec: RawRecord, opts: _Options) -> tuple[str, str]:
+    """Outlet and bloc from the registry: by name, else by URL; never guessed."""
+    name = rec.fields.get("outlet", "")
+    outlet, bloc = resolve_outlet(name, opts.outlets) if name else ("", "unknown")
+    if bloc == "unknown" and rec.fields.get("url"):
+        by_url = resolve_outlet(rec.fields["url"], opts.outlets)
+        if by_url[1] != "unknown":
+            outlet, bloc = by_url
+    if bloc == "unknown":
+        rec.issues.append(Issue("unknown_outlet", f"outlet {name!r} not in the registry" if name else "no outlet given"))
+    return outlet, bloc
 
 
 def _article(rec: RawRecord, opts: _Options) -> dict | None:
@@ -240,28 +267,14 @@ def _article(rec: RawRecord, opts: _Options) -> dict | None:
                           if i.code in ("crlf_normalised", "invisible_chars_removed")
                           and all(j.code != i.code for j in rec.issues))
 
-    parsed = parse_news_date(rec.fields.get("date", ""), dayfirst=opts.dayfirst)
-    if parsed.reason is not None:
-        given = rec.fields.get("date", "")
-        rec.issues.append(Issue(parsed.reason, f"date {given!r}" + (f" -> {parsed.iso}" if parsed.iso else "; date left empty")))
-    if parsed.iso:
-        precision, d0, d1 = parse_date(parsed.iso)
-    else:
-        precision, d0, d1 = "unknown", pd.NaT, pd.NaT
-
-    name = rec.fields.get("outlet", "")
-    outlet, bloc = resolve_outlet(name, opts.outlets) if name else ("", "unknown")
-    if bloc == "unknown" and rec.fields.get("url"):
-        by_url = resolve_outlet(rec.fields["url"], opts.outlets)
-        if by_url[1] != "unknown":
-            outlet, bloc = by_url
-    if bloc == "unknown":
-        rec.issues.append(Issue("unknown_outlet", f"outlet {name!r} not in the registry" if name else "no outlet given"))
+    parsed, precision, d0, d1 = _record_date(rec, opts)
+    outlet, bloc = _record_outlet(rec, opts)
 
     language, issue = _language(rec.fields.get("language", ""), text, opts.languages)
     if issue is not None:
         rec.issues.append(issue)
 
+    words = WORD_RE.findall(text)
     row = {
         "article_id": rec.fields.get("id") or _default_id(rec),
         "source_file": rec.source,
@@ -274,7 +287,7 @@ def _article(rec: RawRecord, opts: _Options) -> dict | None:
         "language": language,
         "title": title,
         "text": text,
-        "n_words": len(WORD_RE.findall(title)) + len(WORD_RE.findall(text)),
+        "n_words": len(WORD_RE.findall(title)) + len(words),
         "title_offsets": title_map.to_list(),
         "text_offsets": tmap.to_list(),
         "via": "",
@@ -284,6 +297,7 @@ def _article(rec: RawRecord, opts: _Options) -> dict | None:
         "record_hash": hashlib.sha256(text.encode("utf-8")).hexdigest(),
         "duplicate_of": "",
         "flags": "",
+        "_near_key": hashlib.sha256(" ".join(words).lower().replace("\u2019", "'").encode("utf-8")).hexdigest(),
     }
     if opts.keep_raw:
         row["raw_text"] = raw
@@ -370,8 +384,7 @@ def _mark_duplicates(rows: list[dict], recs: list[RawRecord]) -> None:
     near: dict[str, list[int]] = {}
     for i, row in enumerate(rows):
         exact.setdefault(row["record_hash"], []).append(i)
-        words = " ".join(WORD_RE.findall(fold(row["text"])))
-        near.setdefault(hashlib.sha256(words.encode("utf-8")).hexdigest(), []).append(i)
+        near.setdefault(row.pop("_near_key"), []).append(i)
     for members in exact.values():
         if len(members) > 1:
             first = min(members, key=canon_key)

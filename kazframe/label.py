@@ -12,6 +12,10 @@
    and attribution phrases, "so-called", attributed headlines, and speakers resolved through
    ``data/speakers.csv``. A term's voice is the innermost span that holds it: a quotation
    (``quoted``), else a reported scope (``reported``), else ``own``.
+   Each article is matched with the entries of its own ``language`` when the lexicon has
+   entries for it (``en``, ``ru``); an article in another language (``kk`` for Kazakh, ``und``
+   when undetermined) is matched with all entries, so Russian or English words inside it are
+   still found. Kazakh has no lexicon of its own yet: its rates count only those words.
 3. **Place.** Every match gets its sentence (NLTK Punkt, offline) and its offsets in the raw
    source file, so ``read_raw(source_file)[start:end] == text``.
 
@@ -41,11 +45,31 @@ MATCH_COLUMNS = (
 _EXTRA_COLUMNS = ("field", "text_start", "text_end", "concept", "language", "lexicon_version")
 
 
-def _article_matches(article, lexicon: Lexicon, speakers: SpeakerRegistry, entries: pd.DataFrame,
+def _raw_piece(article: dict, field: str, raw: str | None, s: str, a: int, b: int, ra: int, rb: int) -> str:
+    """The matched text as in the raw source: the record's raw text when the table carries it
+    (``raw_text``/``raw_title`` of :func:`kazframe.read_corpus` with ``keep_raw=True``), else
+    the raw file, else the article text itself."""
+    own_raw = article.get("raw_title" if field == "title" else "raw_text")
+    if isinstance(own_raw, str):
+        return own_raw[ra:rb]
+    if raw is not None:
+        return raw[ra:rb]
+    return s[a:b]
+
+
+def _entry_info(lexicon: Lexicon) -> dict[str, dict]:
+    """``entry -> {category, frame, concept, language}`` (a dict lookup per match, not ``.loc``)."""
+    table = lexicon.entries.set_index("entry")[["category", "frame", "concept", "language"]]
+    return table.to_dict("index")
+
+
+def _article_matches(article, lexicon: Lexicon, speakers: SpeakerRegistry, entries: dict[str, dict],
                      raw: str | None) -> list[dict]:
     title, body = article["title"] or "", article["text"] or ""
-    found = {"title": lexicon.find(fold(title)) if title else [],
-             "text": lexicon.find(fold(body)) if body else []}
+    language = article.get("language")
+    language = language if language in lexicon.languages else None
+    found = {"title": lexicon.find(fold(title), language) if title else [],
+             "text": lexicon.find(fold(body), language) if body else []}
     if not found["title"] and not found["text"]:
         return []
     title_attr, body_attr = find_attributions(body, title=title, speakers=speakers)
@@ -65,14 +89,14 @@ def _article_matches(article, lexicon: Lexicon, speakers: SpeakerRegistry, entri
             voice, short, speaker, group = voice_at(attrs, a, b)
             ra, rb = omap.span_to_raw(a, b)
             k = max(bisect_right(sent_starts, a) - 1, 0)
-            info = entries.loc[entry]
+            info = entries[entry]
             rows.append(
                 {
                     "article_id": article["article_id"],
                     "source_file": article["source_file"],
                     "start": ra,
                     "end": rb,
-                    "text": raw[ra:rb] if raw is not None else s[a:b],
+                    "text": _raw_piece(article, field, raw, s, a, b, ra, rb),
                     "entry": entry,
                     "category": info["category"],
                     "frame": info["frame"],
@@ -121,7 +145,7 @@ def label(corpus: pd.DataFrame, lexicon: Lexicon | None = None, *,
     """
     lexicon = lexicon if lexicon is not None else load_lexicon()
     speakers = speakers if speakers is not None else SpeakerRegistry.load()
-    entries = lexicon.entries.set_index("entry")
+    entries = _entry_info(lexicon)
     raw_texts = dict(raw_texts or {})
     rows: list[dict] = []
     for article in corpus.to_dict("records"):

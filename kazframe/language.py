@@ -55,7 +55,10 @@ MIN_LETTERS = 8
 @lru_cache(maxsize=1)
 def _identifier():
     """The py3langid model over all its languages, with probabilities (loaded once)."""
-    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+    try:
+        from py3langid.langid import MODEL_FILE, LanguageIdentifier
+    except ImportError as exc:  # pragma: no cover - depends on the installation
+        raise ImportError("language detection needs py3langid: pip install py3langid") from exc
 
     return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
 

@@ -17,6 +17,21 @@ into *categories* and categories into *frames*::
 ``concept`` is a cross-language id: entries of different languages naming the same thing
 share it. Ids match ``[a-z][a-z0-9_]*``; ``language`` is an ISO 639 code.
 
+``include: [lexicon_ru.yaml]`` (optional) reads the ``entries`` of more files, given relative
+to the main file, with the main file's frames, categories and version; an included file may
+set a default ``language`` for its entries. The shipped ``lexicon.yaml`` includes the Russian
+entries of ``lexicon_ru.yaml``.
+
+Languages
+---------
+Terms of a language with a morphology (``ru``; :data:`kazframe.morph.MORPH_LANGUAGES`) are
+*inflected* when the lexicon is compiled: ``массовые беспорядки`` also matches
+``массовых беспорядков`` and every other case and number form, with the term syntax of
+:mod:`kazframe.morph` (square brackets for words kept as written, flags ``(pl)``, ``(sg)``,
+``(lit)``). All forms go into the same automaton, so matching stays one pass.
+:meth:`Lexicon.find` uses every entry by default (texts that mix languages); its
+``language`` argument restricts it to the entries of one language.
+
 Terms are written in *folded* form (:func:`kazframe.text.fold`: lowercase, straight
 apostrophe ``'``, hyphen ``-``, ``ё`` as ``е``) using letters, digits, ``'``, ``-`` and
 single spaces, starting and ending with a letter or digit:
@@ -613,9 +628,9 @@ class Lexicon:
     def _by_language(self) -> dict[tuple[str, ...], _Matcher]:
         return {}
 
-    @property
+    @cached_property
     def languages(self) -> tuple[str, ...]:
-        """Languages of the entries, sorted ("en", "ru")."""
+        """Languages of the entries, sorted ("en", "ru"); computed once (label asks per article)."""
         return tuple(sorted(set(self.entries["language"])))
 
     def find(self, folded: str, language: str | Iterable[str] | None = None) -> list[tuple[int, int, str]]:

@@ -73,13 +73,20 @@ _CASE_OF = {"gen1": "gent", "gen2": "gent", "loc1": "loct", "loc2": "loct", "acc
 _ADJ_POS = frozenset({"ADJF", "PRTF"})
 _VERB_POS = frozenset({"INFN", "VERB", "GRND"})
 _GENDERS = ("masc", "femn", "neut")
+# Proper-noun readings are never used ("мирный" is also the town Mirny).
+_PROPER = frozenset({"Geox", "Name", "Surn", "Patr"})
 
 
 @lru_cache(maxsize=1)
 def _analyzer():
     """The pymorphy3 analyzer (loaded once, offline, on first use)."""
-    import pymorphy3
-
+    try:
+        import pymorphy3
+    except ImportError as exc:  # pragma: no cover - depends on the installation
+        raise ImportError(
+            "Russian lexicon terms are inflected with pymorphy3 and its dictionary: "
+            "pip install pymorphy3 pymorphy3-dicts-ru"
+        ) from exc
     return pymorphy3.MorphAnalyzer(lang="ru")
 
 
@@ -145,9 +152,11 @@ def term_syntax_problem(term: str) -> str | None:
 def _pick(word: str, wanted: frozenset[str]):
     """The best dictionary reading of ``word`` with a part of speech in ``wanted``.
 
-    A nominative (or infinitive) reading is preferred, since terms are written that way.
+    A nominative (or infinitive) reading is preferred, since terms are written that way;
+    proper-noun readings (places, names) are ignored.
     """
-    parses = [p for p in _analyzer().parse(word) if p.tag.POS in wanted and p.is_known]
+    parses = [p for p in _analyzer().parse(word)
+              if p.tag.POS in wanted and p.is_known and not (_PROPER & p.tag.grammemes)]
     if not parses:
         return None
     nominative = [p for p in parses if p.tag.case == "nomn" or p.tag.POS == "INFN"]

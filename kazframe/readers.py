@@ -269,18 +269,21 @@ def decode_bytes(data: bytes) -> Decoded:
     nul = data.find(b"\x00")
     if nul >= 0:
         even, odd = data[0::2].count(0), data[1::2].count(0)
-        half = len(data) / 2
-        if len(data) % 2 == 0 and max(even, odd) > 0.3 * half and min(even, odd) == 0:
+        if len(data) % 2 == 0 and min(even, odd) == 0:
             codec = "utf-16-be" if even > odd else "utf-16-le"
             try:
                 text = data.decode(codec)
-                return Decoded(text, codec, (Issue("encoding_utf16_guessed", f"no BOM; NUL bytes on every other byte from byte {nul}; read as {codec}"),))
             except UnicodeDecodeError:
-                pass
-        if data.count(0) > 0.01 * len(data):
+                text = ""
+            # Plausible text: Latin, Cyrillic, spaces and punctuation (not CJK from a misread).
+            plausible = sum(1 for c in text if c < "\u0500" and (c.isprintable() or c in "\n\r\t")
+                            or "\u2000" <= c <= "\u206f")
+            if text and max(even, odd) >= 0.02 * len(text) and plausible >= 0.95 * len(text):
+                return Decoded(text, codec, (Issue("encoding_utf16_guessed", f"no BOM; NUL bytes on every other byte from byte {nul}; read as {codec}"),))
+        if data.count(0) > max(0.01 * len(data), 2):
             return Decoded(None, "binary", (*issues, Issue("binary_content", f"{data.count(0)} NUL byte(s), first at byte {nul}: {excerpt(data, start=max(nul - 20, 0), width=40)}")))
     n_control = len(_CONTROL_BYTE_RE.findall(data))
-    if data and n_control > 0.01 * len(data):
+    if data and n_control > max(0.01 * len(data), 2):
         first = _CONTROL_BYTE_RE.search(data).start()
         return Decoded(None, "binary", (*issues, Issue("binary_content", f"{n_control} control bytes, first at byte {first}")))
     if nul >= 0 or n_control:
@@ -509,7 +512,7 @@ def detect_format(path: Path, head: bytes) -> str | None:
         return "parquet"
     if _HTML_SNIFF_RE.match(head):
         return "html"
-    text = head.decode("utf-8", errors="replace").lstrip("\ufeff")
+    text = decode_bytes(head[: len(head) - len(head) % 2] if head[:2] in (b"\xff\xfe", b"\xfe\xff") else head).text or ""
     if _NEXIS_END_RE.search(text):
         return "nexis"
     if _FACTIVA_END_RE.search(text) and _FACTIVA_FIELD_SNIFF_RE.search(text):
@@ -569,12 +572,15 @@ def _text_record(source: str, raw: str, issues: list[Issue], meta: dict[str, str
     rec.fields = dict(meta)
     if meta.get("date"):
         rec.date_source = "metadata"
-    title = meta.pop("title", "") if "title" in meta else ""
-    rec.fields.pop("title", None)
-    if title:
-        rec.title_raw = title
-        return rec
+    title = rec.fields.pop("title", "")
     m = _FIRST_LINE_RE.search(raw)
+    if title:
+        if m is not None and " ".join(m.group(0).split()) == " ".join(title.split()):
+            # The text starts with the title: take it from there (offsets into the text).
+            rec.title_span, rec.body_spans = m.span(), [(m.end(), len(raw))]
+        else:
+            rec.title_raw = title
+        return rec
     if m is not None:
         rest = raw[m.end() :]
         if rest.strip():
@@ -663,11 +669,7 @@ def read_html(path: Path, source: str, meta: dict[str, str]) -> Iterator[RawReco
     issues.append(Issue("html_extracted", f"{len(html)} chars of HTML -> {len(text)} chars of text"))
     meta = dict(meta)
     if title and not meta.get("title"):
-        first = _FIRST_LINE_RE.search(text)
-        if first is not None and first.group(0).strip() == title.strip():
-            meta.pop("title", None)  # the first line of the text is the title
-        else:
-            meta["title"] = title
+        meta["title"] = title  # metadata wins over the page's own title
     rec = _text_record(source, text, issues, meta)
     if not rec.fields.get("date") and page_date:
         rec.fields["date"] = page_date
@@ -736,9 +738,15 @@ def _row_record(source: str, locator: str, row: Mapping, cols: Mapping[str, str]
 _BAD_LINE_RE = re.compile(r"(?:Skipping line|line) (\d+): (.*)")
 
 
+def _decode_table(path: Path) -> tuple[str | None, list[Issue]]:
+    """Decode a whole table file; mojibake is repaired per cell, not here."""
+    decoded = decode_bytes(path.read_bytes())
+    return decoded.text, list(decoded.issues)
+
+
 def read_csv(path: Path, source: str, mapping: Mapping, explicit: set[str], *, sep: str = ",") -> Iterator[RawRecord]:
     """CSV/TSV rows (pandas C engine: quoted fields may contain newlines)."""
-    text, issues = _decode_text(path.read_bytes())
+    text, issues = _decode_table(path)
     if text is None:
         raise IngestError(f"{source}: {issues[-1].detail}: binary data, not a CSV file")
     with warnings.catch_warnings(record=True) as caught:
@@ -749,10 +757,11 @@ def read_csv(path: Path, source: str, mapping: Mapping, explicit: set[str], *, s
         except pd.errors.EmptyDataError:
             raise IngestError(f"{source}: line 1: empty file, no header row") from None
         except pd.errors.ParserError as exc:
-            raise IngestError(f"{source}: {exc}") from None
+            reason = str(exc).replace("Error tokenizing data. C error: ", "")
+            raise IngestError(f"{source}: {reason} (check the quoting: an unclosed quote?)") from None
     table.columns = [str(c).strip() for c in table.columns]
     cols = resolve_columns(list(table.columns), mapping, explicit, source)
-    file_issues = [i for i in issues if i.code != "mojibake_repaired"]
+    file_issues = issues
     for row_no, row in enumerate(table.to_dict("records"), start=1):
         yield _row_record(source, f"{source}:row {row_no}", row, cols, file_issues)
     for w in caught:
@@ -763,7 +772,7 @@ def read_csv(path: Path, source: str, mapping: Mapping, explicit: set[str], *, s
 
 def read_jsonl(path: Path, source: str, mapping: Mapping, explicit: set[str]) -> Iterator[RawRecord]:
     """JSON Lines, line by line (exact line numbers for bad lines; no type guessing)."""
-    text, issues = _decode_text(path.read_bytes())
+    text, issues = _decode_table(path)
     if text is None:
         raise IngestError(f"{source}: {issues[-1].detail}: binary data, not a JSONL file")
     stripped = text.lstrip()
@@ -798,7 +807,7 @@ def read_jsonl(path: Path, source: str, mapping: Mapping, explicit: set[str]) ->
             yield RawRecord(source=source, locator=locator,
                             issues=[Issue("malformed_json", f"{unit} {line_no}: a JSON {type(obj).__name__}, not an object")])
         else:
-            yield _row_record(source, locator, obj, cols, [i for i in issues if i.code != "mojibake_repaired"])
+            yield _row_record(source, locator, obj, cols, issues)
 
 
 def read_parquet(path: Path, source: str, mapping: Mapping, explicit: set[str]) -> Iterator[RawRecord]:
@@ -824,6 +833,7 @@ _NEXIS_TRAILER_RE = re.compile(r"^[ \t]*(?:Classification[ \t]*$|(?:Load-Date|La
                                re.IGNORECASE)
 _NEXIS_COUNTER_RE = re.compile(r"^[ \t]*(?:Document[ \t]+\d+(?:[ \t]+of[ \t]+\d+)?|\d+[ \t]+of[ \t]+\d+[ \t]+DOCUMENTS)[ \t]*$",
                                re.IGNORECASE)
+_NONSPACE_RE = re.compile(r"\S")
 _COPYRIGHT_RE = re.compile(r"^[ \t]*(?:Copyright|\(c\)|©)", re.IGNORECASE)
 
 
@@ -832,7 +842,8 @@ def _lines_with_offsets(block: str) -> list[tuple[int, int, str]]:
     out = []
     pos = 0
     for line in block.split("\n"):
-        out.append((pos, pos + len(line), line))
+        bare = line[:-1] if line.endswith("\r") else line
+        out.append((pos, pos + len(bare), bare))
         pos += len(line) + 1
     return out
 
@@ -851,7 +862,7 @@ def _split_blocks(text: str, end_re: re.Pattern[str], *, include_end: bool) -> l
 
 def _leading_line(block: str, start: int) -> int:
     """Line offset (within block) of the first non-blank line at or after start."""
-    m = re.compile(r"\S").search(block, start)
+    m = _NONSPACE_RE.search(block, start)
     return block.count("\n", 0, m.start()) if m else 0
 
 
@@ -982,7 +993,7 @@ def _factiva_fields(block: str) -> dict[str, tuple[int, int]]:
     start = 0
     last_end = 0
     for s, e, ln in _lines_with_offsets(block):
-        m = _FACTIVA_FIELD_RE.match(ln.rstrip("\r"))
+        m = _FACTIVA_FIELD_RE.match(ln)
         if m and (current not in ("LP", "TD") or m[2] is None or m[1] in ("TD", "CO", "IN", "NS", "RE", "AN", "IPD", "PUB", "IPC")):
             if current is not None and current not in fields:
                 fields[current] = (start, last_end)

@@ -44,11 +44,15 @@ VOICE_ORDER = ("own", "reported", "quoted")
 
 
 def load_key_labels(path: str | Path | None = None) -> dict[str, list[str]]:
-    """Key label families: ``family -> [lexicon entry ids]`` (``data/key_labels.yaml``)."""
+    """Key label families: ``family -> [lexicon concept ids]`` (``data/key_labels.yaml``).
+
+    Families are made of *concepts*, so English and Russian entries of the same concept
+    ("terrorists", "террористы") fall in the same family.
+    """
     path = Path(path) if path is not None else paths.DATA_DIR / "key_labels.yaml"
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     if not isinstance(data, dict) or not all(isinstance(v, list) for v in data.values()):
-        raise ValueError(f"{path}: expected a mapping of family name -> list of lexicon entry ids")
+        raise ValueError(f"{path}: expected a mapping of family name -> list of lexicon concept ids")
     return {str(k): [str(e) for e in v] for k, v in data.items()}
 
 
@@ -123,7 +127,7 @@ def count_voice_shares(matches: pd.DataFrame, corpus: pd.DataFrame, *,
     corpus : pandas.DataFrame
         The article table (for ``bloc``).
     families : dict, optional
-        ``family -> entry ids``; default :func:`load_key_labels`.
+        ``family -> concept ids``; default :func:`load_key_labels`.
 
     Returns
     -------
@@ -137,7 +141,7 @@ def count_voice_shares(matches: pd.DataFrame, corpus: pd.DataFrame, *,
     blocs = corpus.set_index("article_id")["bloc"]
     parts = []
     for family, entries in families.items():
-        sel = matches[matches["entry"].isin(entries)]
+        sel = matches[matches["concept"].isin(entries)]
         counts = (
             sel.assign(bloc=sel["article_id"].map(blocs))
             .groupby(["bloc", "voice"]).size().rename("n").reset_index()

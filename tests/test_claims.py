@@ -6,6 +6,7 @@ that says what is counted, and the attribution the codebook would give).
 
 from __future__ import annotations
 
+import importlib
 import math
 from dataclasses import dataclass
 
@@ -229,7 +230,7 @@ class FakeAttribution:
 
 def test_speaker_comes_from_the_attribution_model(monkeypatch, corpus):
     """A hand-built reported scope over the whole body attributes every figure to it."""
-    import kazframe.quotes as quotes
+    quotes = importlib.import_module("kazframe.quotes")  # the module, not kazframe.quotes()
 
     def fake(body, *, title="", speakers=None, lexicon=None):
         return [], [FakeAttribution(0, len(body), "reported", "Interior Ministry", "kz_gov", "said", 1)]

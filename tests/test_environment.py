@@ -14,6 +14,7 @@ CONDA_NAME = {"matplotlib": "matplotlib-base"}
 
 
 def _split(req: str) -> tuple[str, str]:
+    req = re.sub(r"\[[^\]]*\]", "", req)  # extras: dask[dataframe] -> dask
     m = re.match(r"^\s*([A-Za-z0-9_.\-]+)\s*(.*)$", req)
     assert m, req
     return m[1].lower(), m[2].replace(" ", "")
@@ -21,7 +22,8 @@ def _split(req: str) -> tuple[str, str]:
 
 def _pyproject_requirements() -> dict[str, str]:
     meta = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
-    reqs = list(meta["dependencies"]) + list(meta["optional-dependencies"]["dev"])
+    extras = meta["optional-dependencies"]
+    reqs = list(meta["dependencies"]) + list(extras["dev"]) + list(extras["scale"])
     return dict(_split(r) for r in reqs)
 
 

@@ -302,7 +302,7 @@ def test_shipped_lexicon_validates_and_is_tidy(lexicon):
     assert re.fullmatch(r"\d{4}\.\d+\.\d+", lexicon.version)
     assert list(lexicon.entries.columns) == list(ENTRY_COLUMNS)
     assert lexicon.entries["entry"].is_unique
-    assert set(lexicon.entries["language"]) == {"en"}
+    assert set(lexicon.entries["language"]) == {"en", "ru"}
     assert set(lexicon.entries["frame"]) <= set(lexicon.frames["frame"])
     assert {"delegitimise", "civic", "event_terror", "event_coup", "event_protest", "event_disorder",
             "foreign_hand", "intervention", "state_force", "grievance"} <= set(lexicon.frames["frame"])

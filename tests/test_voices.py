@@ -88,13 +88,13 @@ def test_voice_shares_add_up_per_family_and_bloc(matches, corpus):
     assert ((sums - 1).abs() < 1e-12).all()
     families = load_key_labels()
     for family, entries in families.items():
-        expected = matches["entry"].isin(entries).sum()
+        expected = matches["concept"].isin(entries).sum()
         assert shares.loc[shares["family"] == family, "n"].sum() == expected
 
 
 def test_voice_shares_hand_counted_example(corpus):
     matches = pd.DataFrame(
-        {"article_id": ["A1", "A1", "A2", "A2", "A3"], "entry": ["terrorist"] * 4 + ["coup"],
+        {"article_id": ["A1", "A1", "A2", "A2", "A3"], "concept": ["terrorist"] * 4 + ["coup"],
          "voice": ["own", "quoted", "quoted", "reported", "quoted"]}
     )
     shares = count_voice_shares(matches, corpus, families={"terror": ["terrorist"], "coup": ["coup"]})

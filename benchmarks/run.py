@@ -1,0 +1,215 @@
+"""Benchmark kazframe's ingest, matching, labelling and vectorizing against baselines.
+
+Usage::
+
+    python benchmarks/run.py --n 10000 [--processes 2] [--workdir out/bench] [--profile]
+
+Generates (or reuses) a synthetic corpus of ``--n`` articles (``benchmarks/generate.py``), then
+runs every stage in its own subprocess, so each stage's peak RSS
+(``resource.getrusage(RUSAGE_SELF).ru_maxrss``) is its own, and prints a Markdown table:
+articles/s, MB/s (UTF-8 bytes of title + text), peak RSS, and ratios to the baselines.
+Baselines run in the same invocation; slow ones run on a subsample and their rate is
+extrapolated (marked ``sub``). ``--profile`` prints the cProfile top functions of the label
+stage (on a 500-article slice).
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import io
+import itertools
+import json
+import platform
+import pstats
+import re
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+STAGES = ("ingest", "normalize", "match", "label", "vectorize",
+          "naive_regex", "countvectorizer", "scan_limit")
+SUBSAMPLE = {"naive_regex": 100, "countvectorizer": 5000, "vectorize": 10000}
+
+
+def _texts(corpus: Path, limit: int | None = None):
+    with corpus.open(encoding="utf-8") as fh:
+        for line in itertools.islice(fh, limit):
+            rec = json.loads(line)
+            yield rec["title"], rec["text"]
+
+
+def _size(title: str, text: str) -> int:
+    return len(title.encode("utf-8")) + len(text.encode("utf-8"))
+
+
+def stage(name: str, corpus: Path, processes: int, workdir: Path) -> dict:
+    """Run one stage; return articles, bytes and seconds (subsample counts for baselines)."""
+    from kazframe.lexicon import load_lexicon
+    from kazframe.text import fold, normalize
+
+    limit = SUBSAMPLE.get(name)
+    n = nbytes = 0
+    if name == "ingest":
+        from kazframe.stream import iter_corpus
+
+        t0 = time.perf_counter()
+        for chunk, _ in iter_corpus(corpus, chunksize=2000):
+            n += len(chunk)
+            nbytes += int(chunk["title"].str.len().sum() + chunk["text"].str.len().sum())
+        seconds = time.perf_counter() - t0
+        nbytes = corpus.stat().st_size  # report the file size read
+        return {"articles": n, "bytes": nbytes, "seconds": seconds}
+    if name == "label":
+        from kazframe.stream import label_stream
+
+        t0 = time.perf_counter()
+        summary = label_stream(corpus, workdir / "matches.parquet", processes=processes, progress=False)
+        seconds = time.perf_counter() - t0
+        nbytes = sum(_size(a, b) for a, b in _texts(corpus))
+        return {"articles": summary.n_articles, "bytes": nbytes, "seconds": seconds,
+                "matches": summary.n_matches}
+    texts = list(_texts(corpus, limit)) if name in ("vectorize", "countvectorizer", "naive_regex") else None
+    lexicon = load_lexicon()
+    en_patterns = lexicon.expanded_terms().merge(lexicon.entries[["entry", "language"]], on="entry")
+    en_patterns = en_patterns[en_patterns["language"] == "en"]
+    if name == "vectorize":
+        from kazframe.vectorize import make_term_vectorizer
+
+        docs = [f"{a}\n\n{b}" for a, b in texts]
+        t0 = time.perf_counter()
+        make_term_vectorizer(lexicon).fit_transform(docs)
+        seconds = time.perf_counter() - t0
+        return {"articles": len(docs), "bytes": sum(_size(a, b) for a, b in texts), "seconds": seconds}
+    if name == "countvectorizer":
+        from sklearn.feature_extraction.text import CountVectorizer
+
+        vocab = sorted(set(en_patterns["pattern"]))
+        docs = [f"{a}\n\n{b}" for a, b in texts]
+        t0 = time.perf_counter()
+        CountVectorizer(vocabulary=vocab, ngram_range=(1, 3)).fit_transform(docs)
+        seconds = time.perf_counter() - t0
+        return {"articles": len(docs), "bytes": sum(_size(a, b) for a, b in texts), "seconds": seconds}
+    if name == "naive_regex":
+        pats = [re.compile(r"(?<!\w)" + re.escape(p).replace(r"\ ", r"\s+") + (r"\w*" if s else r"(?!\w)"),
+                           re.IGNORECASE)
+                for p, s in zip(en_patterns["pattern"], en_patterns["stem"], strict=True)]
+        t0 = time.perf_counter()
+        hits = 0
+        for a, b in texts:
+            for p in pats:
+                hits += sum(1 for _ in p.finditer(a)) + sum(1 for _ in p.finditer(b))
+        seconds = time.perf_counter() - t0
+        return {"articles": len(texts), "bytes": sum(_size(a, b) for a, b in texts), "seconds": seconds}
+    # streaming stages over the whole corpus, reading excluded from the timing
+    seconds = 0.0
+    if name == "scan_limit":
+        one = re.compile("terror")
+    for a, b in _texts(corpus):
+        n += 1
+        nbytes += _size(a, b)
+        t0 = time.perf_counter()
+        if name == "normalize":
+            fold(normalize(a)[0])
+            fold(normalize(b)[0])
+        elif name == "match":
+            lexicon.find(fold(a), "en")
+            lexicon.find(fold(b), "en")
+        elif name == "scan_limit":
+            sum(1 for _ in one.finditer(a.lower()))
+            sum(1 for _ in one.finditer(b.lower()))
+        seconds += time.perf_counter() - t0
+    return {"articles": n, "bytes": nbytes, "seconds": seconds}
+
+
+def profile_label(corpus: Path, n: int = 500, top: int = 25) -> str:
+    """cProfile of label() on the first ``n`` articles: the top functions by cumulative time."""
+    import kazframe
+    from kazframe.label import label
+    from kazframe.quotes import SpeakerRegistry
+
+    lines = list(itertools.islice(corpus.open(encoding="utf-8"), n))
+    sub = corpus.with_name(f"profile_{n}.jsonl")
+    sub.write_text("".join(lines), encoding="utf-8")
+    frame, _ = kazframe.read_corpus(sub)
+    lexicon, speakers = kazframe.load_lexicon(), SpeakerRegistry.load()
+    lexicon.find("")
+    prof = cProfile.Profile()
+    prof.enable()
+    label(frame, lexicon, speakers=speakers)
+    prof.disable()
+    out = io.StringIO()
+    pstats.Stats(prof, stream=out).sort_stats("cumulative").print_stats(top)
+    return out.getvalue()
+
+
+def machine() -> dict:
+    """nproc, CPU model, RAM, Python and package versions."""
+    import os
+    from importlib.metadata import version
+
+    cpu = next((ln.split(":", 1)[1].strip() for ln in Path("/proc/cpuinfo").read_text().splitlines()
+                if ln.startswith("model name")), platform.processor())
+    mem = next((ln.split(":", 1)[1].strip() for ln in Path("/proc/meminfo").read_text().splitlines()
+                if ln.startswith("MemTotal")), "?")
+    pkgs = {p: version(p) for p in ("pandas", "numpy", "pyarrow", "pyahocorasick", "nltk", "scikit-learn")}
+    return {"nproc": os.cpu_count(), "cpu": cpu, "ram": mem, "python": platform.python_version(), **pkgs}
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point: run every stage in a subprocess and print the results table."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--n", type=int, default=10_000)
+    parser.add_argument("--processes", type=int, default=2)
+    parser.add_argument("--workdir", type=Path, default=HERE.parent / "out" / "bench")
+    parser.add_argument("--stages", nargs="+", default=list(STAGES), choices=STAGES)
+    parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--stage", choices=STAGES, help=argparse.SUPPRESS)
+    parser.add_argument("--corpus", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.stage:  # child: one stage, JSON on stdout
+        result = stage(args.stage, args.corpus, args.processes, args.workdir)
+        result["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        result["children_peak_rss_mb"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        print(json.dumps(result))
+        return 0
+    args.workdir.mkdir(parents=True, exist_ok=True)
+    corpus = args.workdir / f"corpus_{args.n}.jsonl"
+    if not corpus.exists():
+        subprocess.run([sys.executable, str(HERE / "generate.py"), "--n", str(args.n), "--out", str(corpus)],
+                       check=True)
+    print(json.dumps(machine()))
+    results = {}
+    for name in args.stages:
+        done = subprocess.run([sys.executable, __file__, "--stage", name, "--corpus", str(corpus),
+                               "--processes", str(args.processes), "--workdir", str(args.workdir)],
+                              capture_output=True, text=True, check=True)
+        r = json.loads(done.stdout.strip().splitlines()[-1])
+        r["articles_s"] = r["articles"] / r["seconds"]
+        r["mb_s"] = r["bytes"] / 1e6 / r["seconds"]
+        r["s_per_full"] = args.n / r["articles_s"]
+        results[name] = r
+        print(json.dumps({name: r}), flush=True)
+    print(f"\nN = {args.n} articles, {corpus.stat().st_size / 1e6:.0f} MB JSONL; label with processes={args.processes}\n")
+    print("| stage | articles | wall s (measured) | articles/s | MB/s | est. s for all N | peak RSS MB (parent / workers) |")
+    print("|---|---|---|---|---|---|---|")
+    for name, r in results.items():
+        sub = " (sub)" if r["articles"] < args.n else ""
+        print(f"| {name} | {r['articles']}{sub} | {r['seconds']:.1f} | {r['articles_s']:.0f} | {r['mb_s']:.2f} | "
+              f"{r['s_per_full']:.0f} | {r['peak_rss_mb']:.0f} / {r['children_peak_rss_mb']:.0f} |")
+    if "match" in results:
+        for base in ("naive_regex", "countvectorizer", "scan_limit"):
+            if base in results:
+                print(f"\nmatch / {base}: {results['match']['mb_s'] / results[base]['mb_s']:.1f}x", end="")
+        print()
+    if args.profile:
+        print(profile_label(corpus))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

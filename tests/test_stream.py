@@ -1,0 +1,161 @@
+"""Streaming ingest and labelling give exactly the in-memory results, chunk by chunk."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import kazframe
+from kazframe.ingest import IngestError, read_corpus
+from kazframe.label import label
+from kazframe.stream import (
+    MATCH_SCHEMA,
+    iter_article_table,
+    iter_corpus,
+    label_partition,
+    label_stream,
+    match_meta,
+)
+
+DATA = Path(__file__).resolve().parent / "data"
+
+
+def _records() -> list[dict]:
+    """Records cut from the seed articles (three paragraphs each), plus the awkward cases."""
+    corpus = kazframe.load_corpus()
+    records = []
+    for art in corpus.itertuples(index=False):
+        paras = art.text.split("\n\n")
+        for k in range(0, len(paras), 3):
+            records.append({"id": f"{art.article_id}-{k // 3}", "outlet": art.outlet, "date": art.date,
+                            "title": art.title if k == 0 else "", "text": "\n\n".join(paras[k:k + 3]),
+                            "language": art.language})
+    ru = (DATA / "ru_article.txt").read_text(encoding="utf-8")
+    title, _, body = ru.partition("\n")
+    records.append({"id": "RU1", "outlet": "TASS", "date": "2022-01-07", "title": title, "text": body,
+                    "language": "ru"})
+    # An exact duplicate (later date, so the first copy is canonical in both readers),
+    # a reused id, an empty text.
+    records.append({**records[0], "id": "DUP", "date": "2022-02-01"})
+    records.append({**records[3], "title": "Reused id"})
+    records.append({"id": "EMPTY", "outlet": "BBC", "date": "2022-01-06", "title": "x", "text": ""})
+    return records
+
+
+@pytest.fixture(scope="module")
+def jsonl_path(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("stream") / "corpus.jsonl"
+    lines = [json.dumps(r, ensure_ascii=False) for r in _records()]
+    lines.insert(5, "{not json")  # a malformed line: rejected, reported with its line number
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def in_memory(jsonl_path) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    corpus, report = read_corpus(jsonl_path)
+    return corpus, report, label(corpus)
+
+
+def _concat(chunks):
+    chunks = list(chunks)
+    return (pd.concat([c for c, _ in chunks], ignore_index=True),
+            pd.concat([r for _, r in chunks], ignore_index=True), len(chunks))
+
+
+def test_iter_corpus_jsonl_equals_read_corpus(jsonl_path, in_memory):
+    corpus, report, _ = in_memory
+    streamed, streamed_report, n_chunks = _concat(iter_corpus(jsonl_path, chunksize=7))
+    assert n_chunks == -(-len(report) // 7)  # every record (rejected included) in one chunk
+    pd.testing.assert_frame_equal(streamed, corpus)
+    pd.testing.assert_frame_equal(streamed_report, report)
+    # the awkward records are reported as read_corpus reports them
+    assert set(report["status"]) >= {"rejected", "flagged"}
+    assert (corpus["duplicate_of"] != "").sum() >= 1
+
+
+@pytest.mark.parametrize("fmt", ["csv", "tsv", "parquet"])
+def test_iter_corpus_tables_equal_read_corpus(tmp_path, fmt):
+    table = pd.DataFrame(_records())
+    path = tmp_path / f"corpus.{fmt}"
+    if fmt == "parquet":
+        table.to_parquet(path, index=False)
+    else:
+        table.to_csv(path, index=False, sep="\t" if fmt == "tsv" else ",")
+    corpus, report = read_corpus(path)
+    streamed, streamed_report, n_chunks = _concat(iter_corpus(path, chunksize=5))
+    assert n_chunks > 1
+    pd.testing.assert_frame_equal(streamed, corpus)
+    pd.testing.assert_frame_equal(streamed_report, report)
+
+
+def test_iter_corpus_folder_of_text_files():
+    raw = kazframe.paths.RAW_DIR
+    corpus, report = read_corpus(raw)
+    streamed, streamed_report, _ = _concat(iter_corpus(raw, chunksize=2))
+    pd.testing.assert_frame_equal(streamed, corpus)
+    pd.testing.assert_frame_equal(streamed_report, report)
+
+
+def test_iter_corpus_errors(tmp_path, jsonl_path):
+    with pytest.raises(IngestError, match="does not exist"):
+        next(iter_corpus(tmp_path / "missing.jsonl"))
+    with pytest.raises(IngestError, match="chunksize"):
+        next(iter_corpus(jsonl_path, chunksize=0))
+
+
+@pytest.mark.parametrize("processes", [1, 2])
+def test_label_stream_equals_label(jsonl_path, in_memory, tmp_path, processes):
+    corpus, report, matches = in_memory
+    out = tmp_path / "matches.parquet"
+    summary = label_stream(jsonl_path, out, chunksize=6, processes=processes, progress=False)
+    written = pd.read_parquet(out)
+    pd.testing.assert_frame_equal(written, matches)
+    assert summary.n_matches == len(matches) > 0
+    assert summary.n_articles == len(corpus)
+    # aggregates, recomputed independently from the in-memory tables
+    expected_counts = matches.groupby(["article_id", "category", "voice"]).size()
+    got_counts = summary.counts.set_index(["article_id", "category", "voice"])["n_mentions"]
+    assert got_counts.sort_index().to_dict() == expected_counts.sort_index().to_dict()
+    blocs = summary.blocs.set_index("bloc")
+    assert blocs["n_words"].to_dict() == corpus.groupby("bloc")["n_words"].sum().to_dict()
+    assert blocs["n_articles"].to_dict() == corpus["bloc"].value_counts().to_dict()
+    assert blocs["n_matches"].sum() == len(matches)
+    assert summary.articles["article_id"].tolist() == corpus["article_id"].tolist()
+    assert summary.report["n_records"].sum() >= len(report)  # a record counts once per reason
+    assert set(summary.report["status"]) == set(report["status"])
+
+
+def test_label_stream_from_chunks_and_article_table(in_memory, tmp_path):
+    corpus, _, matches = in_memory
+    chunks = (corpus.iloc[i:i + 4] for i in range(0, len(corpus), 4))
+    label_stream(chunks, tmp_path / "a.parquet", progress=False)
+    pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "a.parquet"), matches)
+    table = tmp_path / "corpus.parquet"
+    corpus.to_parquet(table, index=False)
+    assert sum(len(c) for c in iter_article_table(table, chunksize=5)) == len(corpus)
+    label_stream(table, tmp_path / "b.parquet", chunksize=5, progress=False)
+    pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "b.parquet"), matches)
+
+
+def test_label_stream_no_matches_writes_empty_file(tmp_path):
+    path = tmp_path / "plain.jsonl"
+    path.write_text(json.dumps({"id": "x", "text": "Nothing to see."}) + "\n", encoding="utf-8")
+    summary = label_stream(path, tmp_path / "m.parquet", progress=False)
+    written = pd.read_parquet(tmp_path / "m.parquet")
+    assert summary.n_matches == 0 and len(written) == 0
+    assert list(written.columns) == MATCH_SCHEMA.names
+    assert summary.articles["n_matches"].tolist() == [0]
+
+
+def test_label_partition_matches_meta(in_memory):
+    corpus, _, matches = in_memory
+    part = label_partition(corpus.iloc[:3])
+    meta = match_meta()
+    assert list(part.columns) == list(meta.columns)
+    assert part.dtypes.to_dict() == meta.dtypes.to_dict()
+    n = int(matches["article_id"].isin(corpus["article_id"].iloc[:3]).sum())
+    pd.testing.assert_frame_equal(part, matches.iloc[:n].reset_index(drop=True), check_dtype=False)
