@@ -38,6 +38,7 @@ __all__ = [
     "rate_table",
     "classify_blocs",
     "similarity_map",
+    "syndication_grid",
 ]
 
 KEYNESS_COLUMNS = ("term", "count_a", "count_b", "prior", "log_odds", "variance", "z")
@@ -108,6 +109,10 @@ def rates(corpus: pd.DataFrame, matches: pd.DataFrame, *, by: str = "bloc", unit
     mentions = mentions.assign(**{unit: pd.Categorical(mentions[unit], categories=lexicon_values)})
     table = bootstrap_rates(corpus[["article_id", by, "n_words"]], mentions[["article_id", unit]], by=by,
                             category_col=unit, n_boot=n_boot, seed=seed)
+    # conservation: every article and every selected mention is counted exactly once
+    per_group = table.groupby(by, observed=True)
+    assert per_group["n_articles"].first().sum() == len(corpus), "rates lost articles"
+    assert table["n_mentions"].sum() == mentions["article_id"].isin(corpus["article_id"]).sum(), "rates lost mentions"
     return table.assign(voice=voice or "all", placements=placements)
 
 
@@ -333,3 +338,32 @@ def similarity_map(corpus: pd.DataFrame, *, lexicon: Lexicon | None = None, seed
         "explained_variance_x": svd.explained_variance_ratio_[0],
         "explained_variance_y": svd.explained_variance_ratio_[1],
     })
+
+
+def syndication_grid(corpus: pd.DataFrame, pairs: pd.DataFrame) -> pd.DataFrame:
+    """Every ordered article pair with the share of the row article's body found in the other.
+
+    Parameters
+    ----------
+    corpus : pandas.DataFrame
+        The article table (fixes the order and includes articles that share nothing).
+    pairs : pandas.DataFrame
+        :func:`kazframe.dedup.find_duplicates` output (``article_id_a, article_id_b, share_a,
+        share_b``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``article_id, other_id, share`` for all ordered pairs of distinct articles (0 where no
+        passage is shared), in corpus order: ready for :func:`kazframe.figures.plot_heatmap`.
+    """
+    share = {}
+    for r in pairs.itertuples(index=False):
+        share[(r.article_id_a, r.article_id_b)] = r.share_a
+        share[(r.article_id_b, r.article_id_a)] = r.share_b
+    ids = corpus["article_id"].tolist()
+    rows = [{"article_id": a, "other_id": b, "share": float(share.get((a, b), 0.0))}
+            for a in ids for b in ids if a != b]
+    table = pd.DataFrame(rows, columns=["article_id", "other_id", "share"])
+    order = pd.CategoricalDtype(ids, ordered=True)
+    return table.astype({"article_id": order, "other_id": order})

@@ -564,6 +564,12 @@ def read_corpus(
     kept = [recs[i] for i, r in enumerate(row_of) if r >= 0]
     _mark_duplicates(rows, kept)
 
+    return _tables(recs, rows, row_of, keep_raw=keep_raw)
+
+
+def _tables(recs: list, rows: list[dict], row_of: list[int], *, keep_raw: bool) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The corpus and report tables of discovered records (``row_of[i]`` is record i's corpus row,
+    -1 if rejected), with the conservation check. Shared by :func:`read_corpus` and streaming."""
     report_rows = []
     for rec, r in zip(recs, row_of, strict=True):
         status, issues = _status(rec.issues)

@@ -157,6 +157,8 @@ def label(corpus: pd.DataFrame, lexicon: Lexicon | None = None, *,
                 raw_texts[src] = None
         rows.extend(_article_matches(article, lexicon, speakers, entries, raw_texts[src]))
     matches = pd.DataFrame(rows, columns=list(MATCH_COLUMNS + _EXTRA_COLUMNS))
+    # conservation: matches only come from articles of the corpus
+    assert set(matches["article_id"]) <= set(corpus["article_id"]), "label produced matches of unknown articles"
     return matches.astype({"start": "int64", "end": "int64", "sentence_id": "int64", "short_quote": bool,
                            "text_start": "int64", "text_end": "int64"})
 

@@ -269,30 +269,7 @@ def _chunk_frames(recs: list[RawRecord], opts, state: _StreamState,
         state.mark(row, rec)
         row_of.append(len(rows))
         rows.append(row)
-    report_rows = []
-    for rec, r in zip(recs, row_of, strict=True):
-        status, issues = _ingest._status(rec.issues)
-        codes = list(dict.fromkeys(i.code for i in issues)) or ["ok"]
-        if r >= 0:
-            rows[r]["flags"] = ";".join(c for c in codes if c != "ok")
-        report_rows.append({
-            "source": rec.source,
-            "locator": rec.locator,
-            "article_id": rows[r]["article_id"] if r >= 0 else rec.fields.get("id", ""),
-            "status": status,
-            "reason": ";".join(codes),
-            "detail": " | ".join(f"{i.code}: {i.detail}" for i in issues),
-        })
-    columns = list(CORPUS_COLUMNS) + list(_ingest.EXTRA_COLUMNS) + (["raw_text", "raw_title"] if keep_raw else [])
-    corpus = pd.DataFrame.from_records(rows, columns=columns)
-    corpus = corpus.assign(
-        date_start=pd.to_datetime(corpus["date_start"]),
-        date_end=pd.to_datetime(corpus["date_end"]),
-        n_words=corpus["n_words"].astype("int64"),
-    )
-    report = pd.DataFrame.from_records(report_rows, columns=list(_ingest.REPORT_COLUMNS))
-    _ingest._check_conservation(corpus, report)
-    return corpus, report
+    return _ingest._tables(recs, rows, row_of, keep_raw=keep_raw)
 
 
 def iter_corpus(

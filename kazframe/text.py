@@ -263,6 +263,93 @@ def _punkt() -> PunktSentenceTokenizer:
 
 
 _LINE_RE = re.compile(r"[^\n]+")
+# What ``PunktSentenceTokenizer._get_last_whitespace_index`` counts as whitespace.
+_PUNKT_SPACES = " \t\n\r\x0b\x0c"
+# Bound on the memo of Punkt's per-candidate decision (cleared when full).
+_BREAK_CACHE_MAX = 200_000
+
+
+class _PunktLines:
+    """Punkt's ``span_tokenize`` for one line, same output, with less overhead.
+
+    Punkt (NLTK 3.10) finds candidate breaks with ``period_context_re``, builds a short
+    *context* string for each ("word. Next") and asks ``text_contains_sentbreak(context)``,
+    then realigns closing punctuation. The decision depends only on the context string and
+    the fixed parameters, so it is memoised here; the candidate search and the realignment
+    are the same steps as ``_match_potential_end_contexts``, ``_slices_from_text`` and
+    ``_realign_boundaries``, run on the underlying compiled patterns. A line with no
+    candidate is one sentence without calling Punkt at all.
+    """
+
+    def __init__(self, tok: PunktSentenceTokenizer):
+        self._tok = tok
+        period = tok._lang_vars.period_context_re()
+        realign = tok._lang_vars.re_boundary_realignment
+        # NLTK wraps its patterns in a timeout guard; use the compiled pattern it guards.
+        self._period = getattr(period, "_rx", period)
+        self._realign = getattr(realign, "_rx", realign)
+        self._breaks: dict[str, bool] = {}
+
+    def _sentbreak(self, context: str) -> bool:
+        found = self._breaks.get(context)
+        if found is None:
+            if len(self._breaks) >= _BREAK_CACHE_MAX:
+                self._breaks.clear()
+            found = self._breaks[context] = self._tok.text_contains_sentbreak(context)
+        return found
+
+    def spans(self, s: str) -> list[tuple[int, int]]:
+        """``list(PunktSentenceTokenizer.span_tokenize(s))`` for a string without a newline."""
+        matches = list(self._period.finditer(s))
+        if not matches:
+            end = len(s.rstrip())
+            return [(0, end)] if end > 0 else []
+        # _match_potential_end_contexts: drop a candidate whose word overlaps the next one.
+        cands = []
+        prev_start = prev_stop = 0
+        prev_match = None
+        for m in matches:
+            ms = m.start()
+            idx = max(s.rfind(c, prev_stop, ms) for c in _PUNKT_SPACES)
+            idx = idx + 1 if idx > prev_stop else prev_start
+            if prev_match is not None and prev_stop <= idx:
+                cands.append((prev_match, s[prev_start:prev_stop] + prev_match.group() + prev_match.group("after_tok")))
+            prev_match, prev_start, prev_stop = m, idx, ms
+        cands.append((prev_match, s[prev_start:prev_stop] + prev_match.group() + prev_match.group("after_tok")))
+        # _slices_from_text
+        slices = []
+        last_break = 0
+        for m, context in cands:
+            if self._sentbreak(context):
+                slices.append((last_break, m.end()))
+                nt = m.start("next_tok")
+                last_break = nt if nt >= 0 else m.end()
+        slices.append((last_break, len(s.rstrip())))
+        # _realign_boundaries
+        out = []
+        realign = 0
+        last = len(slices) - 1
+        for i, (a, b) in enumerate(slices):
+            a += realign
+            if i == last:
+                if s[a:b]:
+                    out.append((a, b))
+                continue
+            a2, b2 = slices[i + 1]
+            m = self._realign.match(s[a2:b2])
+            if m:
+                out.append((a, a2 + len(m.group(0).rstrip())))
+                realign = m.end()
+            else:
+                realign = 0
+                if s[a:b]:
+                    out.append((a, b))
+        return out
+
+
+@lru_cache(maxsize=1)
+def _punkt_lines() -> _PunktLines:
+    return _PunktLines(_punkt())
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
@@ -283,14 +370,14 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
 def _sentence_spans_cached(text: str) -> tuple[tuple[int, int], ...]:
     """:func:`sentence_spans` as a tuple, cached: the labeler and the voice model both split
     the same title and body, and Punkt is the slowest step of the two."""
-    tok = _punkt()
+    tok = _punkt_lines()
     spans: list[tuple[int, int]] = []
     for line in _LINE_RE.finditer(text):
         base = line.start()
         s = line.group(0)
         if not s.strip():
             continue
-        for a, b in tok.span_tokenize(s):
+        for a, b in tok.spans(s):
             seg = s[a:b]
             lead = len(seg) - len(seg.lstrip())
             trail = len(seg) - len(seg.rstrip())

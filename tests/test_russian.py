@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from kazframe.evaluate import CODING_COLUMNS, codebook_words, evaluate, read_coding
+from kazframe.evaluate import codebook_words, evaluate, read_coding, to_codebook
 from kazframe.label import label
 from kazframe.language import detect_language, detect_languages
 from kazframe.lexicon import LexiconError, load_lexicon, validate_lexicon
@@ -341,16 +341,10 @@ def test_russian_article_against_hand_coding():
                             "title_offsets": [[0, 0]], "text_offsets": [[0, 0]], "language": "ru"}])
     matches = label(corpus, raw_texts={"ru_article.txt": raw})
     assert set(matches["language"]) == {"ru"}
+    coding = to_codebook(matches, raw_texts={"ru_article.txt": raw})  # Russian stems for language "ru"
     codebook = ru_codebook()
-    rows = [
-        {"seed": m.source_file, "start": a, "end": b, "text": raw[a:b], "region": "body",
-         "article": m.article_id, "framing": "yes", "voice": m.voice,
-         "short_quote": "yes" if m.short_quote else "no", "speaker": m.speaker,
-         "speaker_group": m.speaker_group}
-        for m in matches.itertuples()
-        for a, b in codebook_words(raw, m.start, m.end, codebook)
-    ]
-    coding = pd.DataFrame(rows, columns=list(CODING_COLUMNS))
+    manual = {(a, b) for m in matches.itertuples() for a, b in codebook_words(raw, m.start, m.end, codebook)}
+    assert set(zip(coding["start"], coding["end"], strict=True)) == manual
     scores = evaluate(coding, read_coding(DATA / "ru_gold.csv"))
     print(scores.to_string())
     value = scores.set_index(["field", "label", "metric"])["value"]
