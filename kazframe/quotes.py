@@ -199,6 +199,9 @@ _NAME_RE = re.compile(
     r"[A-Z\u0400-\u042f][\w.\u2019'&/-]*"
     r"(?:\s+(?:(?:of|for|the|and|de|al|on)\s+)*[A-Z\u0400-\u042f0-9][\w.\u2019'&/-]*)+"
 )
+# Characters at which the right-to-left scan of _Analysis._final_delim stops or finds a delimiter.
+_FINAL_DELIM_SCAN_RE = re.compile(r"[;:()\"',]")
+_CITED_RE = re.compile(r"(?<![\w'-])cit(?:e|es|ed|ing)\s+(?P<src>[^,;:\"]{1,80}?)\s+as\s+say(?:ing|s)(?![\w-])")
 _IN_WORDS_RE = re.compile(r"(?<![\w'-])in\s+(?P<src>[^,;:\"]{1,40}?)'s\s+(?:own\s+)?words(?![\w-])")
 _WHAT_RE = re.compile(r"(?<![\w'-])what\s+(?:[\w'.-]+\s+){1,4}$")
 _COORD_RE = re.compile(r"^\s*(?:,\s*)?(?:and|or|nor|&)\s*$")
@@ -285,7 +288,7 @@ def _words_in(folded: str, a: int, b: int) -> list[re.Match]:
 
 
 def _count_words(text: str, a: int, b: int) -> int:
-    return sum(1 for _ in WORD_RE.finditer(text, a, b))
+    return len(WORD_RE.findall(text, a, b))
 
 
 # --- public data classes -----------------------------------------------------------
@@ -494,26 +497,32 @@ class SpeakerRegistry:
         """Mentions of speakers, generic speakers, anaphors and pronouns (longest first)."""
         folded = _match_copy(text) if folded is None else folded
         n = len(folded)
-        found: list[_Mention] = []
+        case_sensitive = self._case_sensitive
+        found: list[tuple[int, int, str, str, object]] = []
         for end_idx, (key, kind, ref) in self._automaton.iter(folded):
             end = end_idx + 1
             start = end - len(key)
-            if start > 0 and (_is_word_char(folded[start - 1]) or folded[start - 1] == "-"):
+            # Whole words only (the same test as _is_word_char, inlined: hot loop).
+            if start > 0:
+                c = folded[start - 1]
+                if c.isalnum() or c == "_" or c == "-":
+                    continue
+            if end < n:
+                c = folded[end]
+                if c.isalnum() or c == "_" or c == "-":
+                    continue
+            if key in case_sensitive and text[start:end] != case_sensitive[key]:
                 continue
-            if end < n and (_is_word_char(folded[end]) or folded[end] == "-"):
-                continue
-            if key in self._case_sensitive and text[start:end] != self._case_sensitive[key]:
-                continue
-            found.append(_Mention(start, end, key, kind, ref))
+            found.append((start, end, key, kind, ref))
         # Longest first, then no overlaps: "The Ministry of Health of Kazakhstan" is one
         # registered name, not the anaphor "the ministry" plus "health of kazakhstan".
-        found.sort(key=lambda m: (-(m.end - m.start), m.start))
+        found.sort(key=lambda m: (m[0] - m[1], m[0]))
         taken = bytearray(n)
         out: list[_Mention] = []
-        for m in found:
-            if not any(taken[m.start:m.end]):
-                taken[m.start:m.end] = b"\x01" * (m.end - m.start)
-                out.append(m)
+        for start, end, key, kind, ref in found:
+            if taken.find(1, start, end) < 0:
+                taken[start:end] = b"\x01" * (end - start)
+                out.append(_Mention(start, end, key, kind, ref))
         out.sort(key=lambda m: m.start)
         return out
 
@@ -686,6 +695,25 @@ def _trie_regex(keys: Iterable[str]) -> str:
     return emit(trie)
 
 
+def _presence(keys: Iterable[str]) -> ahocorasick.Automaton | None:
+    """An automaton that tells whether any of ``keys`` occurs in a string (None: no keys)."""
+    keys = {k for k in keys if k}
+    if not keys:
+        return None
+    auto = ahocorasick.Automaton()
+    for k in keys:
+        auto.add_word(k, k)
+    auto.make_automaton()
+    return auto
+
+
+def _any_in(auto: ahocorasick.Automaton | None, s: str) -> bool:
+    """Whether a key of ``auto`` (:func:`_presence`) occurs in ``s``: one C scan, first hit."""
+    if auto is None:
+        return False
+    return next(auto.iter(s), None) is not None
+
+
 def _phrase_regex(phrases: Iterable[str]) -> re.Pattern | None:
     keys = sorted({_norm_key(p) for p in phrases if str(p).strip()}, key=len, reverse=True)
     if not keys:
@@ -733,6 +761,10 @@ class ReportingLexicon:
             _norm_key(str(x)) for x in spec.get("complementizers") or ["that"])
         self.cue_re = _phrase_regex(forms)
         self.mask_re = _phrase_regex(spec.get("not_reporting") or [])
+        # Pre-checks (necessary conditions, exact): a phrase regex can match only where its
+        # single-spaced phrase occurs in the whitespace-collapsed text, and the claim
+        # regexes only where a claim noun occurs; the C scan is ~10x cheaper than the regex.
+        self.mask_keys = _presence(_norm_key(str(p)) for p in spec.get("not_reporting") or [] if str(p).strip())
         self.not_sources = frozenset(_norm_key(str(x)) for x in spec.get("not_sources") or [])
         self.document_nouns = frozenset(_norm_key(str(x)) for x in spec.get("document_nouns") or [])
         self.noun_forms = frozenset(_norm_key(str(x)) for x in spec.get("noun_forms") or [])
@@ -743,9 +775,11 @@ class ReportingLexicon:
             rf"(?P<mod>[\w-]+(?:\s+[\w-]+){{0,2}}?)\s+(?:{nouns})(?![\w-])"
         )
         self.claim_of_re = re.compile(rf"(?<![\w'-])(?:{nouns})\s+(?:of|that)\s+")
+        self.claim_keys = _presence(claim)
         dist = sorted({_norm_key(str(x)) for x in spec.get("distancing") or []}, key=len, reverse=True)
         dalts = "|".join(r"\s+".join(re.escape(w) for w in d.split()) for d in dist) or "(?!)"
         self.distancing_re = re.compile(rf"(?<![\w'-])(?:{dalts})(?![\w-])")
+        self.distancing_keys = _presence(dist)
 
     @classmethod
     def load(cls, path: str | Path | None = None) -> ReportingLexicon:
@@ -950,6 +984,8 @@ class _Analysis:
                  context: list[tuple[_Who, bool]] | None = None):
         self.text = text
         self.folded = _match_copy(text)
+        # Whitespace runs as one space: for the pre-checks of phrase regexes (not offsets).
+        self.collapsed = " ".join(self.folded.split())
         self.reg = registry
         self.lex = lexicon
         self.context = context or []
@@ -1174,10 +1210,12 @@ class _Analysis:
     def find_cues(self) -> None:
         lex, folded = self.lex, self.folded
         masked: list[tuple[int, int]] = []
-        if lex.mask_re is not None:
+        collapsed = self.collapsed
+        if lex.mask_re is not None and _any_in(lex.mask_keys, collapsed):
             masked = [m.span() for m in lex.mask_re.finditer(folded)]
         # "the alleged militants": a distancing adjective, not a verb of saying.
-        for m in lex.distancing_re.finditer(folded):
+        distancing = lex.distancing_re.finditer(folded) if _any_in(lex.distancing_keys, collapsed) else ()
+        for m in distancing:
             if self.in_quote[m.start()]:
                 continue
             if m.group().startswith("alleged") and not self._alleged_is_adjective(m.start(), m.end()):
@@ -1185,7 +1223,8 @@ class _Analysis:
             masked.append(m.span())
             self._distancing(m.start(), m.end())
         cited = self._cited_as_saying(masked) + self._colon_attributions()
-        for m in _IN_WORDS_RE.finditer(folded):  # "in Tokayev's words, ..."
+        in_words = _IN_WORDS_RE.finditer(folded) if "words" in folded and "'s" in folded else ()
+        for m in in_words:  # "in Tokayev's words, ..."
             if not self.in_quote[m.start()]:
                 cited.append(_Cue(m.start(), m.start("src"), _CueSpec("in words", "according"), "in ... words"))
         blocked = bytearray(len(folded))
@@ -1233,9 +1272,10 @@ class _Analysis:
         return before_ok and nxt is not None and nxt.group() not in ("that", "to", "by", "in", "on")
 
     def _cited_as_saying(self, masked: list[tuple[int, int]]) -> list[_Cue]:
-        out = []
-        pat = re.compile(r"(?<![\w'-])cit(?:e|es|ed|ing)\s+(?P<src>[^,;:\"]{1,80}?)\s+as\s+say(?:ing|s)(?![\w-])")
-        for m in pat.finditer(self.folded):
+        out: list[_Cue] = []
+        if "cit" not in self.folded or "as say" not in self.collapsed:
+            return out  # the pattern's literal parts are absent
+        for m in _CITED_RE.finditer(self.folded):
             if self.in_quote[m.start()]:
                 continue
             masked.append((m.start(), m.end()))
@@ -1462,7 +1502,12 @@ class _Analysis:
             return None
         lo = words[max(0, len(words) - 16)].start()
         valid: list[int] = []
-        for j in range(cue_start - 1, max(s, lo - 2) - 1, -1):
+        lo_j = max(s, lo - 2)
+        # Right to left over [lo_j, cue_start): only these characters and the closing marks
+        # can stop the scan or be a delimiter; every other position is skipped.
+        stops = {m.start() for m in _FINAL_DELIM_SCAN_RE.finditer(self.folded, lo_j, cue_start)}
+        stops.update(c for c in self.close_marks if lo_j <= c < cue_start)
+        for j in sorted(stops, reverse=True):
             ch = self.folded[j]
             if ch in ";:()" or (ch in "\"'" and j not in self.close_marks):
                 break
@@ -1629,6 +1674,8 @@ class _Analysis:
             self.extra.append((b, end, self.text[a:b], None))
 
     def claims(self) -> None:
+        if not _any_in(self.lex.claim_keys, self.folded):
+            return  # both patterns need a claim noun
         for m in self.lex.claim_poss_re.finditer(self.folded):
             if self.in_quote[m.start()]:
                 continue
