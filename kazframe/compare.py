@@ -8,10 +8,18 @@ prior), each checked there against a hand-worked example and an independent impl
 Syndication switch
 ------------------
 Wire copy inflates counts when several outlets reprint it. Every function here takes
-``placements="all"`` (default: every article as published) or ``placements="unique"``
-(one article per story group of :func:`kazframe.dedup.unique_stories`, the earliest
-placement; near-duplicates are found by shared passages). The corpus itself is never
-changed: duplicates are marked, not deleted.
+``placements="all"`` (default: every article as published) or ``placements="unique"``:
+
+* an article that is mostly a reprint (at least :data:`REPRINT_SHARE` of its body in
+  passages shared with an earlier article, or an exact copy) is left out: one article per
+  story group of :func:`kazframe.dedup.unique_stories`, the earliest placement;
+* an article that reuses a substantial part of an earlier one (at least :data:`REUSE_SHARE`
+  of either body shared) keeps its own material: only its passages shared with the earlier
+  article (:func:`kazframe.dedup.find_shared_passages`) are taken out, both their matches
+  and their words. Below that share, shared sentences are usually the same statement quoted
+  by two outlets, which is not syndication.
+
+The corpus itself is never changed: duplicates are marked, not deleted.
 """
 
 from __future__ import annotations
@@ -19,7 +27,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .dedup import unique_stories
+from .dedup import find_duplicates, find_shared_passages, unique_stories
 from .lexicon import Lexicon, load_lexicon
 from .registry import BLOCS
 from .stats import (
@@ -29,6 +37,7 @@ from .stats import (
     log_odds_one_vs_rest,
     permutation_test,
 )
+from .text import WORD_RE
 
 __all__ = [
     "select_placements",
@@ -44,23 +53,77 @@ __all__ = [
 KEYNESS_COLUMNS = ("term", "count_a", "count_b", "prior", "log_odds", "variance", "z")
 
 
+#: Share of an article's body, shared with an earlier article, from which it counts as a reprint.
+REPRINT_SHARE = 0.8
+#: Share of body shared between two articles from which the later one counts as reusing the
+#: earlier (below it, shared sentences are usually the same official statement quoted by both).
+REUSE_SHARE = 0.3
+
+
+def _copied_spans(corpus: pd.DataFrame) -> dict[str, list[tuple[int, int]]]:
+    """Body spans of each article that repeat an earlier article (merged, sorted)."""
+    passages = find_shared_passages(corpus)
+    pairs = find_duplicates(corpus, threshold=REUSE_SHARE, passages=passages)
+    linked = set(zip(pairs["article_id_a"], pairs["article_id_b"], strict=True))
+    passages = passages[[(a, b) in linked for a, b in zip(passages["article_id_a"], passages["article_id_b"],
+                                                          strict=True)]]
+    if passages.empty:
+        return {}
+    order = corpus.reset_index(drop=True).assign(_pos=lambda t: range(len(t)))
+    key = dict(zip(order["article_id"], zip(pd.to_datetime(order["date_start"]).fillna(pd.Timestamp.max),
+                                            order["_pos"], strict=True), strict=True))
+    spans: dict[str, list[tuple[int, int]]] = {}
+    for p in passages.itertuples(index=False):
+        later_is_b = key[p.article_id_b] > key[p.article_id_a]
+        aid, a, b = (p.article_id_b, p.start_b, p.end_b) if later_is_b else (p.article_id_a, p.start_a, p.end_a)
+        spans.setdefault(aid, []).append((int(a), int(b)))
+    merged = {}
+    for aid, items in spans.items():
+        out: list[list[int]] = []
+        for a, b in sorted(items):
+            if out and a <= out[-1][1]:
+                out[-1][1] = max(out[-1][1], b)
+            else:
+                out.append([a, b])
+        merged[aid] = [(a, b) for a, b in out]
+    return merged
+
+
 def select_placements(corpus: pd.DataFrame, matches: pd.DataFrame | None = None, *,
                       placements: str = "all") -> tuple[pd.DataFrame, pd.DataFrame | None]:
-    """The corpus (and matches) to count: all placements, or one article per story.
+    """The corpus (and matches) to count: all placements, or unique stories.
 
     Parameters
     ----------
     placements : {"all", "unique"}
-        ``"unique"`` keeps the representative article of each near-duplicate story group
-        (:func:`kazframe.dedup.unique_stories`) and the matches of those articles.
+        ``"unique"``: reprints (:data:`REPRINT_SHARE`) are left out, and passages an article
+        shares with an earlier one are taken out of it (their matches dropped, their words
+        subtracted from ``n_words``); see the module docstring.
+
+    Returns
+    -------
+    (corpus, matches)
+        New tables; the caller's are not modified. With ``"unique"`` the corpus has an extra
+        column ``n_words_removed``.
     """
     if placements == "all":
         return corpus, matches
     if placements != "unique":
         raise ValueError(f"placements must be 'all' or 'unique', not {placements!r}")
-    kept = unique_stories(corpus)
-    ids = set(kept["article_id"])
-    return kept, (matches[matches["article_id"].isin(ids)] if matches is not None else None)
+    kept = unique_stories(corpus, min_share=REPRINT_SHARE)
+    copied = _copied_spans(kept)
+    removed_words = {aid: sum(len(WORD_RE.findall(text[a:b])) for a, b in copied.get(aid, []))
+                     for aid, text in zip(kept["article_id"], kept["text"], strict=True)}
+    kept = kept.assign(n_words_removed=kept["article_id"].map(removed_words).astype("int64"))
+    kept = kept.assign(n_words=kept["n_words"] - kept["n_words_removed"])
+    if matches is None:
+        return kept, None
+    m = matches[matches["article_id"].isin(set(kept["article_id"]))]
+    inside = [
+        field == "body" and any(a <= start < b for a, b in copied.get(aid, ()))
+        for aid, field, start in zip(m["article_id"], m["field"], m["text_start"], strict=True)
+    ]
+    return kept, m[~pd.Series(inside, index=m.index, dtype=bool)]
 
 
 def _filter_voice(matches: pd.DataFrame, voice: str | None) -> pd.DataFrame:
@@ -149,12 +212,17 @@ def _own_voice_texts(corpus: pd.DataFrame, voice: str | None) -> list[str]:
         title_attr, body_attr = find_attributions(art.text, title=art.title)
         pieces = []
         for s, attrs in ((art.title, title_attr), (art.text, body_attr)):
-            keep = np.ones(len(s), dtype=bool)
-            for at in attrs:
-                keep[at.start : at.end] = False
-            chars = np.array(list(s), dtype=object)
-            chars[~keep] = " "
-            pieces.append("".join(chars))
+            # blank every quoted or reported span (merged), keeping the other words in place
+            kept, pos = [], 0
+            for a, b in sorted((at.start, at.end) for at in attrs):
+                if b <= pos:
+                    continue
+                a = max(a, pos)
+                kept.append(s[pos:a])
+                kept.append(" " * (b - a))
+                pos = b
+            kept.append(s[pos:])
+            pieces.append("".join(kept))
         out.append("\n\n".join(pieces))
     return out
 

@@ -305,8 +305,9 @@ def find_duplicates(corpus: pd.DataFrame, *, threshold: float = 0.3, passages: p
     pairs = pairs.assign(share_a=np.where(pairs["exact"], 1.0, share_a),
                          share_b=np.where(pairs["exact"], 1.0, share_b),
                          cosine=_pair_cosines(articles, row_a, row_b))
-    top = np.maximum(pairs["share_a"], pairs["share_b"])
-    pairs = pairs[(top >= threshold) | pairs["exact"]].assign(_top=top)
+    pairs = pairs.assign(_top=np.maximum(pairs["share_a"], pairs["share_b"]))
+    # (assign before filtering: on an empty frame pandas would adopt the series' index)
+    pairs = pairs[(pairs["_top"] >= threshold) | pairs["exact"]]
     pairs = pairs.sort_values(["_top", "_row_a", "_row_b"], ascending=[False, True, True])
     return pairs.astype({"n_shared_passages": "int64", "shared_chars_a": "int64", "shared_chars_b": "int64"})[
         list(DUPLICATE_COLUMNS)].reset_index(drop=True)

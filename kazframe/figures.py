@@ -64,6 +64,7 @@ __all__ = [
     "STYLE_PATH",
     "SAVE_DPI",
     "FLOAT_FORMAT",
+    "FEW_ARTICLES",
     "style",
     "new_figure",
     "save_figure",
@@ -133,6 +134,10 @@ DOUBLE_COLUMN: float = 7.2
 STYLE_PATH: Path = Path(__file__).with_name("kazframe.mplstyle")
 #: Resolution of saved PNG files (dots per inch).
 SAVE_DPI: int = 300
+#: Groups with fewer articles than this get hollow dots and dashed whiskers in
+#: :func:`plot_rates_ci`: a bootstrap over 2-4 articles has only 3-35 distinct resamples,
+#: so its interval is rough (too narrow or too wide), and one article gives none at all.
+FEW_ARTICLES: int = 5
 #: ``printf``-style format of floats in the CSV written next to each figure.
 FLOAT_FORMAT: str = "%.6g"
 
@@ -469,7 +474,9 @@ def plot_rates_ci(
     matplotlib.axes.Axes
         The axes drawn on: one row per category (order of appearance, or categorical
         order) and, per bloc present, one scatter (dots) and one line collection
-        (whiskers) in :data:`BLOC_COLORS`. The legend gives each bloc's ``n_articles``.
+        (whiskers) in :data:`BLOC_COLORS`. The legend gives each bloc's ``n_articles``; a
+        bloc with fewer than :data:`FEW_ARTICLES` articles is drawn with hollow dots and
+        dashed whiskers and marked "rough interval".
 
     Raises
     ------
@@ -494,10 +501,13 @@ def plot_rates_ci(
             part = rates[rates["bloc"] == bloc]
             y = part["category"].map(row_of).to_numpy(dtype=float) + (k - (len(blocs) - 1) / 2) * step
             whisker = part[["ci_low", "ci_high"]].notna().all(axis=1).to_numpy()
+            few = bool(pd.to_numeric(part["n_articles"], errors="coerce").max() < FEW_ARTICLES)
+            label = _bloc_n_label(bloc, part["n_articles"]) + (", rough interval" if few else "")
             ax.hlines(y[whisker], part["ci_low"][whisker], part["ci_high"][whisker],
-                      color=BLOC_COLORS[bloc], linewidth=1.0)
-            ax.scatter(part[value], y, color=BLOC_COLORS[bloc], s=14, zorder=3,
-                       edgecolors="none", label=_bloc_n_label(bloc, part["n_articles"]))
+                      color=BLOC_COLORS[bloc], linewidth=1.0, linestyles="dashed" if few else "solid")
+            ax.scatter(part[value], y, s=14, zorder=3, label=label,
+                       facecolors="white" if few else BLOC_COLORS[bloc], edgecolors=BLOC_COLORS[bloc],
+                       linewidths=0.8)
         ax.set_yticks(range(len(categories)), labels=[str(c) for c in categories])
         ax.set_ylim(len(categories) - 0.5, -0.5)
         if (rates[[value, "ci_low"]].min(skipna=True) >= 0).all():

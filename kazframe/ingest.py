@@ -85,7 +85,7 @@ __all__ = [
 #: Columns the ingested corpus has after :data:`~kazframe.corpus.CORPUS_COLUMNS`.
 EXTRA_COLUMNS = ("locator", "url", "date_source", "record_hash", "duplicate_of", "flags")
 #: Columns of the ingest report, in order.
-REPORT_COLUMNS = ("source", "locator", "article_id", "status", "reason", "detail")
+REPORT_COLUMNS = ("source", "locator", "status", "reason", "detail", "article_id")
 
 _INVISIBLE_RE = re.compile("[\ufeff\u00ad\u200b\u200c\u200d\u2060\u180e]")
 _CONTROL_RE = re.compile("[\x00-\x08\x0e-\x1a\x1c-\x1f\x7f]")
@@ -159,6 +159,11 @@ def _language(value: str, text: str, languages: Mapping[str, str]) -> tuple[str,
             return str(languages[low]), None
         m = _LANG_CODE_RE.match(low)
         return (m[1] if m else low), None
+    from .language import detect_language  # py3langid model, loaded once on first use
+
+    detected = detect_language(text)
+    if detected != "und":
+        return detected, Issue("language_guessed", f"no language given; detected {detected!r} (py3langid)")
     n_lat = len(_LATIN_RE.findall(text))
     n_cyr = len(_CYRILLIC_RE.findall(text))
     if n_cyr > n_lat:
@@ -482,7 +487,7 @@ def read_corpus(
     columns: Mapping[str, str | list[str]] | None = None,
     dayfirst: bool | None = None,
     max_line_chars: int = 100_000,
-    keep_raw: bool = False,
+    keep_raw: bool = True,
     outlets: pd.DataFrame | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Read a corpus from a file or folder and report on every record.
@@ -508,8 +513,10 @@ def read_corpus(
         ``ambiguous_date``.
     max_line_chars : int
         Lines longer than this are flagged ``huge_line`` (kept).
-    keep_raw : bool
-        Add ``raw_text`` and ``raw_title``: the strings the offset maps index.
+    keep_raw : bool, default True
+        Add ``raw_text`` and ``raw_title``: the strings the offset maps index. Keep them so
+        that :func:`kazframe.label` can return the matched text exactly as in the source
+        (``raw_text[start:end] == text``); ``False`` saves memory.
     outlets : pandas.DataFrame, optional
         Outlet registry (default: the shipped ``data/outlets.csv``).
 

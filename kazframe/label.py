@@ -130,9 +130,10 @@ def label(corpus: pd.DataFrame, lexicon: Lexicon | None = None, *,
     speakers : SpeakerRegistry, optional
         Default: the shipped ``data/speakers.csv``.
     raw_texts : dict, optional
-        ``source_file -> decoded raw text``, to fill ``text`` from the raw source; by default
-        raw files are read from ``data/raw`` when present, else ``text`` is taken from the
-        article text (identical unless normalisation removed invisible characters inside).
+        ``source_file -> decoded raw text``, to fill ``text`` from the raw source. By default
+        a corpus from :func:`kazframe.read_corpus` uses its ``raw_text``/``raw_title`` columns
+        and the seed corpus its files in ``data/raw``; without either, ``text`` is taken from
+        the article text (identical unless normalisation removed invisible characters inside).
 
     Returns
     -------
@@ -148,11 +149,15 @@ def label(corpus: pd.DataFrame, lexicon: Lexicon | None = None, *,
     entries = _entry_info(lexicon)
     raw_texts = dict(raw_texts or {})
     rows: list[dict] = []
+    # A corpus read by read_corpus (it has a ``locator`` column) carries its raw text itself
+    # (``raw_text``/``raw_title``); only the manifest's seed corpus is read from data/raw, so a
+    # user file that shares a seed file's name is never confused with it.
+    from_manifest = "locator" not in corpus.columns
     for article in corpus.to_dict("records"):
         src = article["source_file"]
         if src not in raw_texts:
             try:
-                raw_texts[src] = read_raw(src)
+                raw_texts[src] = read_raw(src) if from_manifest else None
             except (OSError, ValueError):
                 raw_texts[src] = None
         rows.extend(_article_matches(article, lexicon, speakers, entries, raw_texts[src]))

@@ -201,6 +201,9 @@ _NAME_RE = re.compile(
 )
 # Characters at which the right-to-left scan of _Analysis._final_delim stops or finds a delimiter.
 _FINAL_DELIM_SCAN_RE = re.compile(r"[;:()\"',]")
+_COUNTRY_AFTER_RE = re.compile(r"\s+(?:in|of|from)\s+([\w'.-]+)")
+_RU_COUNTRY_WORD_RE = re.compile(r"\s+(?:(?:из|в|во)\s+)?([\w'.-]+)")
+_CITING_RE = re.compile(r"(?<![\w'-])citing\s+")
 _CITED_RE = re.compile(r"(?<![\w'-])cit(?:e|es|ed|ing)\s+(?P<src>[^,;:\"]{1,80}?)\s+as\s+say(?:ing|s)(?![\w-])")
 _IN_WORDS_RE = re.compile(r"(?<![\w'-])in\s+(?P<src>[^,;:\"]{1,40}?)'s\s+(?:own\s+)?words(?![\w-])")
 _WHAT_RE = re.compile(r"(?<![\w'-])what\s+(?:[\w'.-]+\s+){1,4}$")
@@ -236,10 +239,6 @@ def _is_cyrillic(word: str) -> bool:
 def _ru_forms(key: str) -> tuple[str, ...]:
     """Every case/number form of a Cyrillic pattern (kazframe.morph), else the key itself."""
     return inflect_term(key) if _is_cyrillic(key) else (key,)
-
-
-def _is_word_char(c: str) -> bool:
-    return c.isalnum() or c == "_"
 
 
 def _match_copy(text: str) -> str:
@@ -278,8 +277,9 @@ def _sentences(text: str) -> list[tuple[int, int]]:
     return out
 
 
+@lru_cache(maxsize=65536)
 def _norm_key(s: str) -> str:
-    """Folded, single-spaced key for a data-file entry."""
+    """Folded, single-spaced key for a data-file entry (memoised: called per cue and mention)."""
     return _WS_RE.sub(" ", fold(s.strip()))
 
 
@@ -502,7 +502,7 @@ class SpeakerRegistry:
         for end_idx, (key, kind, ref) in self._automaton.iter(folded):
             end = end_idx + 1
             start = end - len(key)
-            # Whole words only (the same test as _is_word_char, inlined: hot loop).
+            # Whole words only: no letter, digit, "_" or "-" on either side (inlined: hot loop).
             if start > 0:
                 c = folded[start - 1]
                 if c.isalnum() or c == "_" or c == "-":
@@ -543,11 +543,11 @@ class SpeakerRegistry:
                     code, new_start = c, base + w.start()
                     break
         new_end = end
-        m = re.match(r"\s+(?:in|of|from)\s+([\w'.-]+)", folded[end:end + 40])
+        m = _COUNTRY_AFTER_RE.match(folded[end:end + 40])
         if m is None and _is_cyrillic(folded[start:end]):
             # Russian: a genitive or "из/в X" after the noun ("власти Казахстана", "эксперты из России").
             m = _RU_COUNTRY_AFTER_RE.match(folded, end)
-            m = re.match(r"\s+(?:(?:из|в|во)\s+)?([\w'.-]+)", folded[end:end + 40]) if m else None
+            m = _RU_COUNTRY_WORD_RE.match(folded[end:end + 40]) if m else None
         if code is None and m:
             c = self._country_words.get(m.group(1)) or (
                 "ru" if m.group(1) in ("moscow", "russia") else None)
@@ -1236,7 +1236,9 @@ class _Analysis:
                 a, b = m.span()
                 if self.in_quote[a] or blocked[a]:
                     continue
-                form = _WS_RE.sub(" ", m.group())
+                form = m.group()
+                if not form.isalnum():  # a one-word form has no whitespace to collapse
+                    form = _WS_RE.sub(" ", form)
                 cues.append(_Cue(a, b, lex.forms[form], self.text[a:b]))
         cues.sort(key=lambda c: c.start)
         self.cues = cues
@@ -1376,7 +1378,8 @@ class _Analysis:
         return gs[0] in _ADJUNCT_STARTERS or (cue.spec.lemma == "tell" and len(gs) <= 6)
 
     def _citing(self, a: int, e: int) -> _Who | None:
-        m = re.search(r"(?<![\w'-])citing\s+", self.folded[a:e])
+        window = self.folded[a:e]
+        m = _CITING_RE.search(window) if "citing" in window else None
         if m is None:
             return None
         return self.best_in(a + m.end(), e)

@@ -51,6 +51,7 @@ precision, recall and F1.
 from __future__ import annotations
 
 import math
+import zlib
 from collections.abc import Hashable, Sequence
 from itertools import combinations
 
@@ -324,6 +325,16 @@ def _article_matrix(
 # --------------------------------------------------------------------------------------
 
 
+def group_rng(seed: int, group) -> np.random.Generator:
+    """The random generator of one group: seeded by ``seed`` and a stable hash of the group name.
+
+    Each group draws from its own stream (``numpy.random.default_rng([seed, crc32(name)])``),
+    so a group's interval does not change when other groups are added, removed or renamed,
+    and it is the same in every process (CRC-32 does not depend on ``PYTHONHASHSEED``).
+    """
+    return np.random.default_rng([int(seed), zlib.crc32(str(group).encode("utf-8"))])
+
+
 def bootstrap_rates(
     articles: pd.DataFrame,
     mentions: pd.DataFrame,
@@ -362,10 +373,11 @@ def bootstrap_rates(
     wide. A category never mentioned in a group gets rate 0 and interval [0, 0] whatever the
     number of articles. Intervals are returned anyway; report ``n_articles`` alongside.
 
-    **Reproducibility.** Groups are processed in sorted order and articles within a group in
-    ``article_id`` order; one ``numpy.random.default_rng(seed)`` draws, per group, an
-    ``(n_boot, n_g)`` matrix of article indices with ``rng.integers(0, n_g, ...)``. Row order
-    of the inputs does not change the result.
+    **Reproducibility.** Articles within a group are taken in ``article_id`` order; each
+    group has its own generator (:func:`group_rng`: ``seed`` plus a stable hash of the group
+    name), which draws an ``(n_boot, n_g)`` matrix of article indices with
+    ``rng.integers(0, n_g, ...)``. Row order of the inputs, and the other groups present, do
+    not change a group's result.
 
     Parameters
     ----------
@@ -404,11 +416,10 @@ def bootstrap_rates(
     )
     words = table["n_words"].to_numpy()
     quantiles = [(1 - ci) / 2, (1 + ci) / 2]
-    rng = np.random.default_rng(seed)
     pieces = []
     for group, rows in table.groupby(by, sort=True).indices.items():
         counts, group_words, n = matrix[rows], words[rows], len(rows)
-        draws = rng.integers(0, n, size=(int(n_boot), n))
+        draws = group_rng(seed, group).integers(0, n, size=(int(n_boot), n))
         # weights[r, i] = how often article i was drawn in replicate r.
         offsets = draws + n * np.arange(int(n_boot))[:, None]
         weights = (

@@ -282,7 +282,7 @@ def iter_corpus(
     columns: Mapping[str, str | list[str]] | None = None,
     dayfirst: bool | None = None,
     max_line_chars: int = 100_000,
-    keep_raw: bool = False,
+    keep_raw: bool = True,
     outlets: pd.DataFrame | None = None,
     check_duplicates: bool = True,
 ) -> Iterator[tuple[pd.DataFrame, pd.DataFrame]]:

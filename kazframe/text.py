@@ -265,6 +265,8 @@ def _punkt() -> PunktSentenceTokenizer:
 _LINE_RE = re.compile(r"[^\n]+")
 # What ``PunktSentenceTokenizer._get_last_whitespace_index`` counts as whitespace.
 _PUNKT_SPACES = " \t\n\r\x0b\x0c"
+# The commonest candidate context: a word of letters, a period, spaces and a word ("said. The").
+_PLAIN_BREAK_RE = re.compile(r"(\w{2,})\. +\w")
 # Bound on the memo of Punkt's per-candidate decision (cleared when full).
 _BREAK_CACHE_MAX = 200_000
 
@@ -289,8 +291,17 @@ class _PunktLines:
         self._period = getattr(period, "_rx", period)
         self._realign = getattr(realign, "_rx", realign)
         self._breaks: dict[str, bool] = {}
+        self._abbrev = tok._params.abbrev_types
 
     def _sentbreak(self, context: str) -> bool:
+        # "word. Next" where the word is two or more letters and not an abbreviation: Punkt's
+        # first pass marks the period a break, and its second pass changes only initials,
+        # numbers, abbreviations, ellipses and collocations (none here), so the answer is True.
+        plain = _PLAIN_BREAK_RE.match(context)
+        if plain is not None:
+            word = plain.group(1)
+            if word.isalpha() and word.lower() not in self._abbrev and not self._tok._params.collocations:
+                return True
         found = self._breaks.get(context)
         if found is None:
             if len(self._breaks) >= _BREAK_CACHE_MAX:
@@ -308,9 +319,13 @@ class _PunktLines:
         cands = []
         prev_start = prev_stop = 0
         prev_match = None
+        spaces = [c for c in _PUNKT_SPACES if c in s]  # usually just " "
         for m in matches:
             ms = m.start()
-            idx = max(s.rfind(c, prev_stop, ms) for c in _PUNKT_SPACES)
+            if len(spaces) == 1:
+                idx = s.rfind(spaces[0], prev_stop, ms)
+            else:
+                idx = max((s.rfind(c, prev_stop, ms) for c in spaces), default=-1)
             idx = idx + 1 if idx > prev_stop else prev_start
             if prev_match is not None and prev_stop <= idx:
                 cands.append((prev_match, s[prev_start:prev_stop] + prev_match.group() + prev_match.group("after_tok")))
@@ -348,8 +363,41 @@ class _PunktLines:
 
 
 @lru_cache(maxsize=1)
-def _punkt_lines() -> _PunktLines:
-    return _PunktLines(_punkt())
+def _punkt_lines() -> _PunktLines | _PunktPlain:
+    """The fast splitter, after checking it against Punkt itself on :data:`_SELF_CHECK` (it
+    mirrors NLTK 3.10's private steps; if another NLTK version splits differently, Punkt's own
+    ``span_tokenize`` is used instead)."""
+    tok = _punkt()
+    try:
+        fast = _PunktLines(tok)
+        if all(fast.spans(s) == list(tok.span_tokenize(s)) for s in _SELF_CHECK):
+            return fast
+    except (AttributeError, TypeError, ValueError):
+        pass
+    return _PunktPlain(tok)
+
+
+class _PunktPlain:
+    """Punkt's own ``span_tokenize`` (the fallback of :func:`_punkt_lines`)."""
+
+    def __init__(self, tok: PunktSentenceTokenizer):
+        self._tok = tok
+
+    def spans(self, s: str) -> list[tuple[int, int]]:
+        return list(self._tok.span_tokenize(s))
+
+
+# Lines that exercise every step of the fast splitter (abbreviations, initials, numbers,
+# quotes and brackets after the period, ellipses, "?" and "!", tabs, no candidate at all).
+_SELF_CHECK = (
+    "He came on Jan. 8. Mr Smith left.",
+    'Tokayev said: "They are terrorists." The CSTO sent troops (about 2,500).  Then ...',
+    "J. S. Bach wrote it in 1720. e.g. this. U.S. troops? No! \"Why?\" he asked.\tOk",
+    "В.В. Путин заявил. Это теракт! «Нет.» 8 тыс. человек... — сказал он",
+    "(Sent1.) Sent2. No candidate here",
+    "no sentence end at all",
+    "a.b.c. x. Y.. z!!! W?! v.) u",
+)
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
@@ -370,14 +418,14 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
 def _sentence_spans_cached(text: str) -> tuple[tuple[int, int], ...]:
     """:func:`sentence_spans` as a tuple, cached: the labeler and the voice model both split
     the same title and body, and Punkt is the slowest step of the two."""
-    tok = _punkt_lines()
+    splitter = _punkt_lines()
     spans: list[tuple[int, int]] = []
     for line in _LINE_RE.finditer(text):
         base = line.start()
         s = line.group(0)
         if not s.strip():
             continue
-        for a, b in tok.spans(s):
+        for a, b in splitter.spans(s):
             seg = s[a:b]
             lead = len(seg) - len(seg.lstrip())
             trail = len(seg) - len(seg.rstrip())

@@ -348,7 +348,10 @@ def first_use(event_dates: pd.DataFrame, matches: pd.DataFrame, corpus: pd.DataF
         (``date_start``; ties go to corpus order) that uses the label in a sentence about that
         day. ``first_date`` is the article's ``date`` as in the corpus (its precision kept:
         "2022-01" is a month, not January 1st). Sorted by category, event day and
-        ``first_date``.
+        ``first_date``; ``rank_in_day`` is the bloc's place in that order and
+        ``order_certain`` is False when the bloc's first article's date range overlaps the
+        first date of another bloc for the same label and day (a month-only date, or two
+        blocs publishing on the same day: which came first is then not known).
     """
     dated = _dated_matches(event_dates, matches, corpus)
     order = {aid: i for i, aid in enumerate(corpus["article_id"])}
@@ -357,9 +360,22 @@ def first_use(event_dates: pd.DataFrame, matches: pd.DataFrame, corpus: pd.DataF
         .sort_values(["date_start", "_order"], kind="stable")
         .drop_duplicates(["category", "event_date", "bloc"])
     )
+    first = first.sort_values(["category", "event_date", "date_start", "_order"], kind="stable")
+    # Which bloc was *first* for a (category, day) is only certain when the first article's date
+    # range ends before every other bloc's first article's range starts.
+    ends = pd.to_datetime(corpus.set_index("article_id")["date_end"])
+    first = first.assign(date_end=first["article_id"].map(ends))
+    starts = pd.to_datetime(first["date_start"]).to_numpy()
+    stops = pd.to_datetime(first["date_end"]).to_numpy()
+    keys = list(zip(first["category"], first["event_date"], strict=True))
+    certain = []
+    for k in range(len(first)):
+        same = [o for o in range(len(first)) if o != k and keys[o] == keys[k]]
+        certain.append(all(stops[k] < starts[o] or starts[k] > stops[o] for o in same))
+    first = first.assign(rank_in_day=first.groupby(["category", "event_date"]).cumcount() + 1,
+                         order_certain=certain)
     return (
         first.rename(columns={"article_id": "first_article_id", "date": "first_date"})
-        .sort_values(["category", "event_date", "date_start", "_order"], kind="stable")
-        [["category", "event_date", "bloc", "first_article_id", "first_date"]]
+        [["category", "event_date", "bloc", "first_article_id", "first_date", "rank_in_day", "order_certain"]]
         .reset_index(drop=True)
     )

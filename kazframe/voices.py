@@ -20,12 +20,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import yaml
 
 from . import paths
 from .quotes import SpeakerRegistry, find_attributions
 from .registry import BLOCS
+from .stats import DEFAULT_SEED, group_rng
 from .text import OffsetMap
 
 __all__ = [
@@ -83,19 +85,21 @@ def quotes(corpus: pd.DataFrame, *, speakers: SpeakerRegistry | None = None,
     speakers = speakers if speakers is not None else SpeakerRegistry.load()
     raw_texts = dict(raw_texts or {})
     rows = []
+    from_manifest = "locator" not in corpus.columns  # read_corpus tables carry raw_text/raw_title
     for article in corpus.to_dict("records"):
         src = article["source_file"]
         if src not in raw_texts:
             try:
-                raw_texts[src] = read_raw(src)
+                raw_texts[src] = read_raw(src) if from_manifest else None
             except (OSError, ValueError):
                 raw_texts[src] = None
-        raw = raw_texts[src]
         title_attr, body_attr = find_attributions(article["text"] or "", title=article["title"] or "",
                                                   speakers=speakers)
         for field, attrs in (("title", title_attr), ("text", body_attr)):
             omap = OffsetMap.from_list(article[f"{field}_offsets"])
             s = article[field] or ""
+            own_raw = article.get("raw_title" if field == "title" else "raw_text")
+            raw = own_raw if isinstance(own_raw, str) else raw_texts[src]
             for at in attrs:
                 ra, rb = omap.span_to_raw(at.start, at.end)
                 rows.append(
@@ -117,7 +121,8 @@ def _bloc_order(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def count_voice_shares(matches: pd.DataFrame, corpus: pd.DataFrame, *,
-                       families: dict[str, list[str]] | None = None) -> pd.DataFrame:
+                       families: dict[str, list[str]] | None = None, n_boot: int = 2000,
+                       ci: float = 0.95, seed: int = DEFAULT_SEED) -> pd.DataFrame:
     """Voice of key labels per bloc: how often each family is own, reported or quoted.
 
     Parameters
@@ -128,36 +133,45 @@ def count_voice_shares(matches: pd.DataFrame, corpus: pd.DataFrame, *,
         The article table (for ``bloc``).
     families : dict, optional
         ``family -> concept ids``; default :func:`load_key_labels`.
+    n_boot, ci, seed
+        Percentile bootstrap of each share, resampling the bloc's *articles* with
+        replacement (occurrences cluster within articles), with one generator per
+        (family, bloc) (:func:`kazframe.stats.group_rng`).
 
     Returns
     -------
     pandas.DataFrame
-        One row per (family, bloc, voice) present among the blocs that use the family:
-        ``family, bloc, voice, n, n_total, share`` (``share = n / n_total``, where ``n_total``
-        counts the family's occurrences in the bloc), zero rows included so every bar has
-        all three voices, ordered by family (file order), bloc and voice.
+        One row per (family, bloc, voice) among the blocs that use the family:
+        ``family, bloc, voice, n, n_total, share, share_low, share_high, n_articles``
+        (``share = n / n_total``; ``n_total`` counts the family's occurrences in the bloc;
+        ``n_articles`` the bloc's articles, all of which are resampled), zero rows included
+        so every bar has all three voices; ordered by family (file order), bloc and voice.
     """
     families = families if families is not None else load_key_labels()
     blocs = corpus.set_index("article_id")["bloc"]
+    quantiles = [(1 - ci) / 2, (1 + ci) / 2]
     parts = []
-    for family, entries in families.items():
-        sel = matches[matches["concept"].isin(entries)]
-        counts = (
-            sel.assign(bloc=sel["article_id"].map(blocs))
-            .groupby(["bloc", "voice"]).size().rename("n").reset_index()
-        )
-        for bloc in counts["bloc"].unique():
-            for voice in VOICE_ORDER:
-                n = counts.loc[(counts["bloc"] == bloc) & (counts["voice"] == voice), "n"].sum()
-                parts.append({"family": family, "bloc": bloc, "voice": voice, "n": int(n)})
-    table = pd.DataFrame(parts, columns=["family", "bloc", "voice", "n"])
-    table["n_total"] = table.groupby(["family", "bloc"])["n"].transform("sum")
-    table["share"] = table["n"] / table["n_total"]
-    order = {f: i for i, f in enumerate(families)}
-    table = _bloc_order(table).assign(_f=table["family"].map(order),
-                                      _v=table["voice"].map({v: i for i, v in enumerate(VOICE_ORDER)}))
-    table = table.sort_values(["_f", "bloc", "_v"]).drop(columns=["_f", "_v"]).reset_index(drop=True)
-    return table.assign(bloc=table["bloc"].astype(str))
+    for family, concepts in families.items():
+        sel = matches[matches["concept"].isin(concepts)]
+        sel = sel.assign(bloc=sel["article_id"].map(blocs))
+        for bloc in [b for b in BLOCS if b in set(sel["bloc"])]:
+            ids = sorted(corpus.loc[corpus["bloc"] == bloc, "article_id"])
+            per_article = (sel[sel["bloc"] == bloc].groupby(["article_id", "voice"]).size()
+                           .unstack(fill_value=0).reindex(index=ids, columns=list(VOICE_ORDER), fill_value=0))
+            counts = per_article.to_numpy(dtype=float)  # articles x voices
+            draws = group_rng(seed, f"{family}|{bloc}").integers(0, len(ids), size=(n_boot, len(ids)))
+            boot = counts[draws].sum(axis=1)  # replicates x voices
+            totals = boot.sum(axis=1, keepdims=True)
+            with np.errstate(invalid="ignore", divide="ignore"):
+                shares = np.where(totals > 0, boot / np.where(totals > 0, totals, 1), np.nan)
+            low, high = np.nanquantile(shares, quantiles, axis=0)
+            n = counts.sum(axis=0)
+            for k, voice in enumerate(VOICE_ORDER):
+                parts.append({"family": family, "bloc": bloc, "voice": voice, "n": int(n[k]),
+                              "n_total": int(n.sum()), "share": n[k] / n.sum(), "share_low": float(low[k]),
+                              "share_high": float(high[k]), "n_articles": len(ids)})
+    columns = ["family", "bloc", "voice", "n", "n_total", "share", "share_low", "share_high", "n_articles"]
+    return pd.DataFrame(parts, columns=columns)
 
 
 def speaker_shares(quote_table: pd.DataFrame, corpus: pd.DataFrame) -> pd.DataFrame:

@@ -91,12 +91,36 @@ def test_keyness_one_vs_rest_and_errors(corpus, matches):
         keyness(corpus, a="western", unit="sentence")
 
 
-def test_unique_placements_drop_the_reprint_and_keep_the_corpus(corpus, matches):
+def test_unique_placements_take_out_the_reused_passages_and_keep_the_corpus(corpus, matches):
+    from kazframe.dedup import find_shared_passages
+
     kept, kept_matches = select_placements(corpus, matches, placements="unique")
-    assert "D1" not in set(kept["article_id"]) and len(kept) == len(corpus) - 1
-    assert set(kept_matches["article_id"]) <= set(kept["article_id"])
-    assert len(corpus) == 7  # nothing deleted from the caller's table
+    # D1 reuses about a third of Reuters' A3: not a reprint, so it stays, minus the shared passages
+    assert list(kept["article_id"]) == list(corpus["article_id"])
+    d1 = kept.set_index("article_id").loc["D1"]
+    assert d1["n_words_removed"] > 0
+    assert d1["n_words"] == corpus.set_index("article_id").loc["D1", "n_words"] - d1["n_words_removed"]
+    passages = find_shared_passages(corpus)
+    # only the passages D1 shares with A3 (reuse); a sentence shared with A2 is a quotation both carry
+    spans = [(r.start_b, r.end_b) for r in passages.itertuples() if (r.article_id_a, r.article_id_b) == ("A3", "D1")]
+    d1_all = matches[(matches["article_id"] == "D1") & (matches["field"] == "body")]
+    inside = d1_all[[any(a <= t < b for a, b in spans) for t in d1_all["text_start"]]]
+    assert len(inside) > 0
+    d1_kept = kept_matches[kept_matches["article_id"] == "D1"]
+    assert len(d1_kept) == (matches["article_id"] == "D1").sum() - len(inside)
+    # A3, the earlier placement, keeps everything
+    assert (kept_matches["article_id"] == "A3").sum() == (matches["article_id"] == "A3").sum()
+    assert len(corpus) == 7 and "n_words_removed" not in corpus.columns  # caller's table untouched
     assert (rates(corpus, matches, placements="unique", n_boot=20)["placements"] == "unique").all()
+
+
+def test_an_exact_reprint_is_left_out_of_unique_placements(corpus, matches):
+    reprint = corpus[corpus["article_id"] == "A3"].assign(article_id="A3-copy", outlet="Reprinter",
+                                                         date_start=pd.Timestamp("2022-01-12"))
+    doubled = pd.concat([corpus, reprint], ignore_index=True)
+    doubled_matches = pd.concat([matches, matches[matches["article_id"] == "A3"].assign(article_id="A3-copy")])
+    kept, kept_matches = select_placements(doubled, doubled_matches, placements="unique")
+    assert "A3-copy" not in set(kept["article_id"]) and "A3-copy" not in set(kept_matches["article_id"])
 
 
 def test_rate_table_has_every_outlet_and_category(corpus, matches):

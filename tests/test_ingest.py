@@ -308,7 +308,7 @@ def test_result_columns_and_report_schema(tmp_path: Path) -> None:
     assert list(corpus.columns) == [*CORPUS_COLUMNS, *EXTRA_COLUMNS, "raw_text", "raw_title"]
     assert list(report.columns) == list(REPORT_COLUMNS)
     assert str(corpus["date_start"].dtype).startswith("datetime64")
-    corpus2, _ = read_corpus(tmp_path)
+    corpus2, _ = read_corpus(tmp_path, keep_raw=False)
     assert "raw_text" not in corpus2.columns
 
 

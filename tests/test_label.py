@@ -196,3 +196,16 @@ def test_kwic_html_escapes_article_text(corpus, matches):
 def test_public_api_is_exported():
     for name in ["load_corpus", "label", "kwic", "evaluate", "load_lexicon"]:
         assert callable(getattr(kazframe, name))
+
+
+def test_offsets_of_an_ingested_corpus_point_into_its_own_raw_text(tmp_path):
+    """Soft hyphens and zero-width characters inside terms: still matched, offsets still right."""
+    (tmp_path / "000_d5d94fbe56db05e6.txt").write_text(  # same name as a seed file: must not be confused
+        "Title here\n\nThe pro\u00adtesters met Terror\u200bists. \"They are terror\u00adists,\" he said.\n",
+        encoding="utf-8")
+    corpus, _ = kazframe.read_corpus(tmp_path)
+    matches = label(corpus)
+    raw = corpus.loc[0, "raw_text"]
+    assert [m.text for m in matches.itertuples()] == ["pro\u00adtesters", "Terror\u200bists", "terror\u00adists"]
+    assert all(raw[m.start : m.end] == m.text for m in matches.itertuples())
+    assert list(matches["voice"]) == ["own", "own", "quoted"]

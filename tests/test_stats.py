@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import zlib
 from itertools import combinations
 
 import krippendorff
@@ -253,16 +254,16 @@ def _random_corpus(seed: int, n_articles: int = 40) -> tuple[pd.DataFrame, pd.Da
 
 
 def test_bootstrap_matches_naive_replicate_loop():
-    # Naive version of the documented protocol: groups in sorted order, articles in id order,
-    # rng.integers(0, n, (n_boot, n)) per group, then one replicate at a time.
+    # Naive version of the documented protocol: articles in id order, one generator per group
+    # seeded by [seed, crc32(group)], rng.integers(0, n, (n_boot, n)), then one replicate at a time.
     articles, mentions = _random_corpus(7)
     n_boot, ci, seed = 300, 0.9, 11
     rates = bootstrap_rates(articles, mentions, n_boot=n_boot, ci=ci, seed=seed)
-    rng = np.random.default_rng(seed)
     categories = sorted(mentions["category"].unique())
     for bloc in sorted(articles["bloc"].unique()):
         group = articles[articles["bloc"] == bloc].sort_values("article_id")
         ids, words = group["article_id"].tolist(), group["n_words"].tolist()
+        rng = np.random.default_rng([seed, zlib.crc32(bloc.encode("utf-8"))])  # documented per-group stream
         draws = rng.integers(0, len(ids), size=(n_boot, len(ids)))
         for category in categories:
             per_article = [
@@ -570,3 +571,16 @@ def test_prf_rejects_misaligned_or_reserved_labels():
         prf_table(GOLD, PRED.set_axis(range(1, 11)))
     with pytest.raises(ValueError, match="macro"):
         prf_table(pd.Series(["macro", "x"]), pd.Series(["x", "x"]))
+
+
+def test_bootstrap_interval_of_a_group_does_not_depend_on_the_other_groups():
+    articles, mentions = _random_corpus(3)
+    full = bootstrap_rates(articles, mentions, n_boot=200).set_index(["bloc", "category"])
+    only = articles[articles["bloc"] == "western"]
+    alone = bootstrap_rates(only, mentions[mentions["article_id"].isin(only["article_id"])], n_boot=200)
+    alone = alone.set_index(["bloc", "category"])
+    renamed = articles.assign(bloc=articles["bloc"].replace({"kz_state": "zz_state"}))
+    other = bootstrap_rates(renamed, mentions, n_boot=200).set_index(["bloc", "category"])
+    cols = ["per_1k_low", "per_1k_high", "share_low", "share_high"]
+    pd.testing.assert_frame_equal(full.loc["western", cols], alone.loc["western", cols])
+    pd.testing.assert_frame_equal(full.loc["western", cols], other.loc["western", cols])

@@ -171,6 +171,7 @@ def toy():
         "bloc": ["western", "kz_state", "western"],
         "date": ["2022-01-06", "2022-01-05", "2022-01"],
         "date_start": pd.to_datetime(["2022-01-06", "2022-01-05", "2022-01-01"]),
+        "date_end": pd.to_datetime(["2022-01-06", "2022-01-05", "2022-01-31"]),
     })
     dates = pd.DataFrame({
         "article_id": ["X", "X", "X", "Y", "Z"],
@@ -203,4 +204,13 @@ def test_first_use(toy):
     assert got[("protest", "2022-01-05", "western")] == ("Z", "2022-01")
     assert got[("terror", "2022-01-05", "kz_state")] == ("Y", "2022-01-05")
     assert got[("terror", "2022-01-20", "western")] == ("X", "2022-01-06")
-    assert list(table.columns) == ["category", "event_date", "bloc", "first_article_id", "first_date"]
+    assert list(table.columns) == ["category", "event_date", "bloc", "first_article_id", "first_date",
+                                   "rank_in_day", "order_certain"]
+    flags = {(r.category, r.event_date, r.bloc): (r.rank_in_day, r.order_certain) for r in table.itertuples()}
+    # terror on Jan 5: only kz_state (Y) uses it -> first and certain
+    assert flags[("terror", "2022-01-05", "kz_state")] == (1, True)
+    # hand-made overlap: Z's month-only date (Jan 1-31) overlaps Y's Jan 5 if both used "terror" that day
+    both = first_use(toy[0], toy[1].assign(category="terror"), toy[2])
+    day5 = both[both["event_date"] == "2022-01-05"].set_index("bloc")
+    assert day5.loc["western", "first_article_id"] == "Z" and not day5.loc["western", "order_certain"]
+    assert not day5.loc["kz_state", "order_certain"]

@@ -83,7 +83,10 @@ def test_russian_voices_are_visible_without_a_russian_outlet(quote_table):
 
 def test_voice_shares_add_up_per_family_and_bloc(matches, corpus):
     shares = count_voice_shares(matches, corpus)
-    assert list(shares.columns) == ["family", "bloc", "voice", "n", "n_total", "share"]
+    assert list(shares.columns[:6]) == ["family", "bloc", "voice", "n", "n_total", "share"]
+    assert ((shares["share_low"] <= shares["share"] + 1e-12) & (shares["share"] <= shares["share_high"] + 1e-12)).all()
+    other = shares[shares["bloc"] == "other"]  # one article: the bootstrap cannot vary anything
+    assert (other["share_low"] == other["share"]).all() and (other["share_high"] == other["share"]).all()
     sums = shares.groupby(["family", "bloc"])["share"].sum()
     assert ((sums - 1).abs() < 1e-12).all()
     families = load_key_labels()
