@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kazframe.text import OffsetMap, fold, normalize, sentence_spans, word_spans
@@ -30,6 +30,7 @@ def test_normalize(raw, text):
     assert normalize(raw)[0] == text
 
 
+@settings(deadline=None)
 @given(st.text(alphabet=st.sampled_from(list("ab c\n\u00a0") + INVISIBLE), max_size=60))
 def test_every_kept_character_maps_back_to_itself_or_its_space(raw):
     text, m = normalize(raw)
@@ -38,6 +39,7 @@ def test_every_kept_character_maps_back_to_itself_or_its_space(raw):
         assert r == ch or (ch == " " and r == "\u00a0") or (ch == "\n" and r == "\r")
 
 
+@settings(deadline=None)
 @given(st.text(max_size=80))
 def test_normalize_is_idempotent_and_maps_into_raw(raw):
     text, m = normalize(raw)
