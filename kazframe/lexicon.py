@@ -886,9 +886,29 @@ def load_lexicon(path: str | Path | None = None) -> Lexicon:
         in one of its entries.
     OSError
         When the file cannot be read.
+
+    Notes
+    -----
+    The compiled lexicon is cached per file state, so repeated calls (every
+    :func:`kazframe.label` without a lexicon does one) cost nothing until a YAML file of the
+    lexicon's folder changes.
     """
     path = Path(path) if path is not None else paths.DATA_DIR / "lexicon.yaml"
-    source = str(path)
+    return _load_cached(str(path), _yaml_stamp(path.parent))
+
+
+def _yaml_stamp(folder: Path) -> tuple:
+    """Name, size and modification time of every YAML file of ``folder`` (the cache key:
+    editing the lexicon or a file it includes makes the next load read it again)."""
+    return tuple(sorted((p.name, p.stat().st_size, p.stat().st_mtime_ns) for p in folder.glob("*.y*ml")))
+
+
+@lru_cache(maxsize=8)
+def _load_cached(source: str, stamp: tuple) -> Lexicon:
+    """Read, validate and compile a lexicon once per file state (expanding Russian forms and
+    building the automaton take about half a second). The Lexicon is immutable: change it
+    with :meth:`Lexicon.with_entries`, which returns a new one."""
+    path = Path(source)
     data, lines = _read_yaml(path)
     if isinstance(data, Mapping):
         # The header (include list included) is checked before the included files are read.

@@ -120,6 +120,23 @@ def _bloc_order(table: pd.DataFrame) -> pd.DataFrame:
     return table.assign(bloc=pd.Categorical(table["bloc"], categories=list(BLOCS), ordered=True))
 
 
+def _bootstrap_share_bounds(counts: np.ndarray, rng: np.random.Generator, *, n_boot: int,
+                            ci: float) -> tuple[np.ndarray, np.ndarray]:
+    """Percentile interval of each column's share of the row totals, resampling rows (articles).
+
+    ``counts`` is articles x segments; each replicate draws the articles with replacement and
+    recomputes ``column sum / total sum``. Replicates with a zero total are ignored.
+    """
+    quantiles = [(1 - ci) / 2, (1 + ci) / 2]
+    draws = rng.integers(0, counts.shape[0], size=(n_boot, counts.shape[0]))
+    boot = counts[draws].sum(axis=1)  # replicates x segments
+    totals = boot.sum(axis=1, keepdims=True)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        shares = np.where(totals > 0, boot / np.where(totals > 0, totals, 1), np.nan)
+    low, high = np.nanquantile(shares, quantiles, axis=0)
+    return low, high
+
+
 def count_voice_shares(matches: pd.DataFrame, corpus: pd.DataFrame, *,
                        families: dict[str, list[str]] | None = None, n_boot: int = 2000,
                        ci: float = 0.95, seed: int = DEFAULT_SEED) -> pd.DataFrame:
@@ -149,7 +166,6 @@ def count_voice_shares(matches: pd.DataFrame, corpus: pd.DataFrame, *,
     """
     families = families if families is not None else load_key_labels()
     blocs = corpus.set_index("article_id")["bloc"]
-    quantiles = [(1 - ci) / 2, (1 + ci) / 2]
     parts = []
     for family, concepts in families.items():
         sel = matches[matches["concept"].isin(concepts)]
@@ -159,12 +175,7 @@ def count_voice_shares(matches: pd.DataFrame, corpus: pd.DataFrame, *,
             per_article = (sel[sel["bloc"] == bloc].groupby(["article_id", "voice"]).size()
                            .unstack(fill_value=0).reindex(index=ids, columns=list(VOICE_ORDER), fill_value=0))
             counts = per_article.to_numpy(dtype=float)  # articles x voices
-            draws = group_rng(seed, f"{family}|{bloc}").integers(0, len(ids), size=(n_boot, len(ids)))
-            boot = counts[draws].sum(axis=1)  # replicates x voices
-            totals = boot.sum(axis=1, keepdims=True)
-            with np.errstate(invalid="ignore", divide="ignore"):
-                shares = np.where(totals > 0, boot / np.where(totals > 0, totals, 1), np.nan)
-            low, high = np.nanquantile(shares, quantiles, axis=0)
+            low, high = _bootstrap_share_bounds(counts, group_rng(seed, f"{family}|{bloc}"), n_boot=n_boot, ci=ci)
             n = counts.sum(axis=0)
             for k, voice in enumerate(VOICE_ORDER):
                 parts.append({"family": family, "bloc": bloc, "voice": voice, "n": int(n[k]),
@@ -174,25 +185,48 @@ def count_voice_shares(matches: pd.DataFrame, corpus: pd.DataFrame, *,
     return pd.DataFrame(parts, columns=columns)
 
 
-def speaker_shares(quote_table: pd.DataFrame, corpus: pd.DataFrame) -> pd.DataFrame:
+def speaker_shares(quote_table: pd.DataFrame, corpus: pd.DataFrame, *, n_boot: int = 2000, ci: float = 0.95,
+                   seed: int = DEFAULT_SEED) -> pd.DataFrame:
     """Who gets to speak: share of quoted and of reported words by speaker group, per bloc.
+
+    Parameters
+    ----------
+    quote_table : pandas.DataFrame
+        Output of :func:`quotes`.
+    corpus : pandas.DataFrame
+        The article table (for ``bloc``; every article of a bloc is resampled, also those
+        quoting nobody).
+    n_boot, ci, seed
+        Percentile bootstrap of each share, resampling the bloc's articles with replacement,
+        one generator per (bloc, kind) (:func:`kazframe.stats.group_rng`).
 
     Returns
     -------
     pandas.DataFrame
-        ``bloc, kind, speaker_group, n_spans, n_words, share_words`` where ``share_words`` is the
-        group's share of all words of that kind in the bloc's articles.
+        ``bloc, kind, speaker_group, n_spans, n_words, share_words, share_low, share_high,
+        n_articles`` where ``share_words`` is the group's share of all words of that kind in
+        the bloc's articles. A quotation inside reported speech counts in both kinds.
     """
     blocs = corpus.set_index("article_id")["bloc"]
-    table = (
-        quote_table.assign(bloc=quote_table["article_id"].map(blocs))
-        .groupby(["bloc", "kind", "speaker_group"], as_index=False)
-        .agg(n_spans=("start", "size"), n_words=("n_words", "sum"))
-    )
-    table["share_words"] = table["n_words"] / table.groupby(["bloc", "kind"])["n_words"].transform("sum")
-    table = _bloc_order(table).sort_values(["bloc", "kind", "n_words", "speaker_group"],
-                                          ascending=[True, True, False, True])
-    return table.assign(bloc=table["bloc"].astype(str)).reset_index(drop=True)
+    table = quote_table.assign(bloc=quote_table["article_id"].map(blocs))
+    rows = []
+    for (bloc, kind), part in table.groupby(["bloc", "kind"], sort=False):
+        ids = sorted(corpus.loc[corpus["bloc"] == bloc, "article_id"])
+        words = part.pivot_table(index="article_id", columns="speaker_group", values="n_words", aggfunc="sum",
+                                 fill_value=0).reindex(index=ids, fill_value=0)
+        groups = list(words.columns)
+        counts = words.to_numpy(dtype=float)
+        low, high = _bootstrap_share_bounds(counts, group_rng(seed, f"{bloc}|{kind}"), n_boot=n_boot, ci=ci)
+        spans = part.groupby("speaker_group").size()
+        for k, group in enumerate(groups):
+            rows.append({"bloc": bloc, "kind": kind, "speaker_group": group, "n_spans": int(spans[group]),
+                         "n_words": int(counts[:, k].sum()), "share_words": counts[:, k].sum() / counts.sum(),
+                         "share_low": float(low[k]), "share_high": float(high[k]), "n_articles": len(ids)})
+    columns = ["bloc", "kind", "speaker_group", "n_spans", "n_words", "share_words", "share_low", "share_high",
+               "n_articles"]
+    out = _bloc_order(pd.DataFrame(rows, columns=columns))
+    out = out.sort_values(["bloc", "kind", "n_words", "speaker_group"], ascending=[True, True, False, True])
+    return out.assign(bloc=out["bloc"].astype(str)).reset_index(drop=True)
 
 
 def speaker_framing(quote_table: pd.DataFrame, matches: pd.DataFrame, *, kind: str = "quoted") -> pd.DataFrame:

@@ -452,3 +452,19 @@ def test_validate_lexicon_without_lines_names_the_path():
     data["entries"][0]["terms"] = ["coup", "Riot"]
     with pytest.raises(LexiconError, match=r"^x, entries\[0\]\.terms\[1\]: entry 'e1': term 'Riot'"):
         validate_lexicon(data, source="x")
+
+
+def test_load_lexicon_is_compiled_once_and_reloaded_when_the_file_changes(tmp_path):
+    import os
+    import shutil
+
+    for name in ("lexicon.yaml", "lexicon_ru.yaml"):
+        shutil.copy(DATA_DIR / name, tmp_path / name)
+    first = load_lexicon(tmp_path / "lexicon.yaml")
+    assert load_lexicon(tmp_path / "lexicon.yaml") is first
+    path = tmp_path / "lexicon.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace(f'version: "{first.version}"', 'version: "9999.1.0"'),
+                    encoding="utf-8")
+    os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 10**9))
+    again = load_lexicon(path)
+    assert again is not first and again.version == "9999.1.0"

@@ -125,3 +125,12 @@ def test_speaker_framing_counts_matches_inside_statements(quote_table, matches):
     assert table["n_mentions"].sum() <= len(quoted_matches)
     kz = table[table["speaker_group"] == "kz_gov"].set_index("category")
     assert kz.loc["terror_label", "n_mentions"] >= 5
+
+
+def test_speaker_shares_have_bootstrap_intervals_over_articles(quote_table, corpus):
+    shares = speaker_shares(quote_table, corpus, n_boot=300)
+    assert ((shares["share_low"] <= shares["share_words"] + 1e-12)
+            & (shares["share_words"] <= shares["share_high"] + 1e-12)).all()
+    other = shares[shares["bloc"] == "other"]  # one article: no variation to resample
+    assert (other["share_low"] == other["share_words"]).all() and (other["share_high"] == other["share_words"]).all()
+    assert (shares.groupby("bloc")["n_articles"].first() == corpus.groupby("bloc").size()).all()
