@@ -117,8 +117,8 @@ def stage(name: str, corpus: Path, processes: int, workdir: Path) -> dict:
             fold(normalize(a)[0])
             fold(normalize(b)[0])
         elif name == "match":
-            lexicon.find(fold(a), "en")
-            lexicon.find(fold(b), "en")
+            lexicon.find_text(a, "en")
+            lexicon.find_text(b, "en")
         elif name == "scan_limit":
             sum(1 for _ in one.finditer(a.lower()))
             sum(1 for _ in one.finditer(b.lower()))

@@ -96,8 +96,9 @@ def _label(args: argparse.Namespace) -> int:
 
         lexicon = load_lexicon(args.lexicon)
     summary = label_stream(args.corpus, out, chunksize=args.chunksize, lexicon=lexicon,
-                           processes=args.processes, progress=not args.quiet)
-    print(f"{summary.n_matches} match(es) in {summary.n_articles} article(s) -> {summary.out_path}")
+                           processes=args.processes, progress=not args.quiet, voice=not args.no_voice)
+    print(f"{summary.n_matches} match(es) in {summary.n_articles} article(s) -> {summary.out_path}; "
+          f"per-article tables -> {summary.articles_path.name}, {summary.counts_path.name}")
     return 0
 
 
@@ -151,6 +152,8 @@ def build_parser() -> argparse.ArgumentParser:
     lab.add_argument("--chunksize", type=int, default=2000, metavar="N", help="articles per chunk")
     lab.add_argument("--processes", type=int, default=1, metavar="N", help="worker processes")
     lab.add_argument("--lexicon", type=Path, default=None, help="lexicon YAML (default: the shipped one)")
+    lab.add_argument("--no-voice", action="store_true",
+                     help="terms and sentences only: skip the voice model (voice/speaker left empty)")
     lab.add_argument("--quiet", action="store_true", help="no progress bar")
     lab.set_defaults(func=_label)
     return parser

@@ -33,7 +33,7 @@ import pandas as pd
 from .corpus import read_raw
 from .lexicon import Lexicon, load_lexicon
 from .quotes import SpeakerRegistry, find_attributions, voice_at
-from .text import OffsetMap, fold, sentence_spans
+from .text import OffsetMap, sentence_spans
 
 __all__ = ["MATCH_COLUMNS", "label", "kwic", "kwic_html"]
 
@@ -43,6 +43,8 @@ MATCH_COLUMNS = (
     "sentence_id", "voice", "short_quote", "speaker", "speaker_group",
 )
 _EXTRA_COLUMNS = ("field", "text_start", "text_end", "concept", "language", "lexicon_version")
+#: What ``label(..., voice=False)`` puts in the voice columns: not analysed (missing).
+_NO_VOICE = (None, False, None, None)
 
 
 def _raw_piece(article: dict, field: str, raw: str | None, s: str, a: int, b: int, ra: int, rb: int) -> str:
@@ -63,16 +65,19 @@ def _entry_info(lexicon: Lexicon) -> dict[str, dict]:
     return table.to_dict("index")
 
 
-def _article_matches(article, lexicon: Lexicon, speakers: SpeakerRegistry, entries: dict[str, dict],
+def _article_matches(article, lexicon: Lexicon, speakers: SpeakerRegistry | None, entries: dict[str, dict],
                      raw: str | None) -> list[dict]:
     title, body = article["title"] or "", article["text"] or ""
     language = article.get("language")
     language = language if language in lexicon.languages else None
-    found = {"title": lexicon.find(fold(title), language) if title else [],
-             "text": lexicon.find(fold(body), language) if body else []}
+    found = {"title": lexicon.find_text(title, language) if title else [],
+             "text": lexicon.find_text(body, language) if body else []}
     if not found["title"] and not found["text"]:
         return []
-    title_attr, body_attr = find_attributions(body, title=title, speakers=speakers)
+    if speakers is None:  # voice=False: terms and sentences only
+        title_attr = body_attr = None
+    else:
+        title_attr, body_attr = find_attributions(body, title=title, speakers=speakers)
     title_sents = sentence_spans(title)
     body_sents = sentence_spans(body)
     rows = []
@@ -86,7 +91,7 @@ def _article_matches(article, lexicon: Lexicon, speakers: SpeakerRegistry, entri
         offset = 0 if field == "title" else len(title_sents)
         omap = OffsetMap.from_list(article[f"{field}_offsets"])
         for a, b, entry in spans:
-            voice, short, speaker, group = voice_at(attrs, a, b)
+            voice, short, speaker, group = _NO_VOICE if attrs is None else voice_at(attrs, a, b)
             ra, rb = omap.span_to_raw(a, b)
             k = max(bisect_right(sent_starts, a) - 1, 0)
             info = entries[entry]
@@ -117,7 +122,8 @@ def _article_matches(article, lexicon: Lexicon, speakers: SpeakerRegistry, entri
 
 
 def label(corpus: pd.DataFrame, lexicon: Lexicon | None = None, *,
-          speakers: SpeakerRegistry | None = None, raw_texts: dict[str, str] | None = None) -> pd.DataFrame:
+          speakers: SpeakerRegistry | None = None, raw_texts: dict[str, str] | None = None,
+          voice: bool = True) -> pd.DataFrame:
     """Label every framing term in the corpus with its voice and speaker.
 
     Parameters
@@ -134,6 +140,12 @@ def label(corpus: pd.DataFrame, lexicon: Lexicon | None = None, *,
         a corpus from :func:`kazframe.read_corpus` uses its ``raw_text``/``raw_title`` columns
         and the seed corpus its files in ``data/raw``; without either, ``text`` is taken from
         the article text (identical unless normalisation removed invisible characters inside).
+    voice : bool
+        Run the quotation and attribution model (default). ``False`` skips it: terms,
+        offsets and sentences only, about ten times faster (see ``benchmarks/README.md``),
+        for a first count of a very large corpus; ``voice``, ``speaker`` and
+        ``speaker_group`` are then missing (``None``: not analysed, never ``"own"``) and
+        ``short_quote`` is ``False``.
 
     Returns
     -------
@@ -145,7 +157,10 @@ def label(corpus: pd.DataFrame, lexicon: Lexicon | None = None, *,
         Sorted by article (corpus order) and position.
     """
     lexicon = lexicon if lexicon is not None else load_lexicon()
-    speakers = speakers if speakers is not None else SpeakerRegistry.load()
+    if voice:
+        speakers = speakers if speakers is not None else SpeakerRegistry.load()
+    else:
+        speakers = None
     entries = _entry_info(lexicon)
     raw_texts = dict(raw_texts or {})
     rows: list[dict] = []
@@ -165,7 +180,8 @@ def label(corpus: pd.DataFrame, lexicon: Lexicon | None = None, *,
     # conservation: matches only come from articles of the corpus
     assert set(matches["article_id"]) <= set(corpus["article_id"]), "label produced matches of unknown articles"
     return matches.astype({"start": "int64", "end": "int64", "sentence_id": "int64", "short_quote": bool,
-                           "text_start": "int64", "text_end": "int64"})
+                           "text_start": "int64", "text_end": "int64",
+                           "voice": "str", "speaker": "str", "speaker_group": "str"})
 
 
 def kwic(matches: pd.DataFrame, corpus: pd.DataFrame, *, window: int = 60, **filters) -> pd.DataFrame:

@@ -70,6 +70,7 @@ __all__ = [
     "STREAM_FORMATS",
     "MATCH_SCHEMA",
     "StreamSummary",
+    "sidecar_paths",
     "iter_corpus",
     "iter_article_table",
     "label_stream",
@@ -369,7 +370,11 @@ def iter_article_table(path: str | Path, *, chunksize: int = 2000) -> Iterator[p
 
 @dataclass(frozen=True)
 class StreamSummary:
-    """What :func:`label_stream` returns: where the matches are, and tidy aggregates.
+    """What :func:`label_stream` returns: where the tables are, totals and per-bloc sums.
+
+    Only fixed-size aggregates are held in memory; the per-article tables are written to
+    Parquet beside the matches while streaming and read back on access, so a corpus of any
+    size is summarised in bounded memory.
 
     Attributes
     ----------
@@ -377,42 +382,66 @@ class StreamSummary:
         The matches Parquet file (columns of :func:`kazframe.label.label`).
     n_articles, n_matches : int
         Articles labelled and matches written.
-    articles : pandas.DataFrame
-        One row per article: ``article_id, outlet, bloc, date, language, n_words,
-        n_matches`` (what :func:`kazframe.compare.rates` needs from the corpus).
-    counts : pandas.DataFrame
-        ``article_id, category, voice, n_mentions``: matches per article, category and
-        voice (rows with zero mentions left out).
     blocs : pandas.DataFrame
         ``bloc, n_articles, n_words, n_matches``: word and match totals per bloc.
     report : pandas.DataFrame
         ``status, reason, n_records``: the ingest report summarised (empty when chunks
         were given instead of a path).
+    articles_path, counts_path : Path
+        Parquet files of :attr:`articles` and :attr:`counts` (``<out>.articles.parquet``,
+        ``<out>.counts.parquet``).
     """
 
     out_path: Path
     n_articles: int
     n_matches: int
-    articles: pd.DataFrame
-    counts: pd.DataFrame
     blocs: pd.DataFrame
     report: pd.DataFrame
+    articles_path: Path
+    counts_path: Path
+
+    @property
+    def articles(self) -> pd.DataFrame:
+        """One row per article: ``article_id, outlet, bloc, date, language, n_words,
+        n_matches`` (what :func:`kazframe.compare.rates` needs from the corpus), read from
+        :attr:`articles_path`."""
+        return pd.read_parquet(self.articles_path)
+
+    @property
+    def counts(self) -> pd.DataFrame:
+        """``article_id, category, voice, n_mentions``: matches per article, category and
+        voice (rows with zero mentions left out), read from :attr:`counts_path`."""
+        return pd.read_parquet(self.counts_path)
 
 
 _ARTICLE_COLUMNS = ("article_id", "outlet", "bloc", "date", "language", "n_words")
+_ARTICLE_SCHEMA = pa.schema([*((c, pa.string()) for c in _ARTICLE_COLUMNS[:-1]),
+                             ("n_words", pa.int64()), ("n_matches", pa.int64())])
+_COUNT_SCHEMA = pa.schema([("article_id", pa.string()), ("category", pa.string()), ("voice", pa.string()),
+                           ("n_mentions", pa.int64())])
+_BLOC_SUMS = ("n_articles", "n_words", "n_matches")
+
+
+def sidecar_paths(out_path: str | Path) -> tuple[Path, Path]:
+    """``(articles, counts)`` Parquet paths written beside a matches file by :func:`label_stream`."""
+    out_path = Path(out_path)
+    stem = out_path.name[: -len(".parquet")] if out_path.name.endswith(".parquet") else out_path.name
+    return out_path.with_name(f"{stem}.articles.parquet"), out_path.with_name(f"{stem}.counts.parquet")
 
 # Per-process state of pool workers (set once by _init_worker).
 _WORKER: dict[str, object] = {}
 
 
-def _init_worker(lexicon: Lexicon, speakers: SpeakerRegistry) -> None:
+def _init_worker(lexicon: Lexicon, speakers: SpeakerRegistry, voice: bool) -> None:
     lexicon.find("")  # compile the automaton once per worker
     _WORKER["lexicon"] = lexicon
     _WORKER["speakers"] = speakers
+    _WORKER["voice"] = voice
 
 
 def _worker_label(chunk: pd.DataFrame) -> pd.DataFrame:
-    return label(chunk, _WORKER["lexicon"], speakers=_WORKER["speakers"])  # type: ignore[arg-type]
+    return label(chunk, _WORKER["lexicon"], speakers=_WORKER["speakers"],  # type: ignore[arg-type]
+                 voice=bool(_WORKER["voice"]))
 
 
 def _chunks_of(path_or_chunks, chunksize: int, report_counts: Counter) -> Iterator[pd.DataFrame]:
@@ -431,14 +460,14 @@ def _chunks_of(path_or_chunks, chunksize: int, report_counts: Counter) -> Iterat
 
 
 def _labelled(chunks: Iterator[pd.DataFrame], lexicon: Lexicon, speakers: SpeakerRegistry,
-              processes: int) -> Iterator[tuple[pd.DataFrame, pd.DataFrame]]:
+              processes: int, voice: bool) -> Iterator[tuple[pd.DataFrame, pd.DataFrame]]:
     """``(chunk, matches)`` in corpus order; with a pool, at most ``2 * processes`` chunks in flight."""
     if processes <= 1:
         for chunk in chunks:
-            yield chunk, label(chunk, lexicon, speakers=speakers)
+            yield chunk, label(chunk, lexicon, speakers=speakers, voice=voice)
         return
     with multiprocessing.get_context().Pool(processes, initializer=_init_worker,
-                                            initargs=(lexicon, speakers)) as pool:
+                                            initargs=(lexicon, speakers, voice)) as pool:
         pending: list[tuple[pd.DataFrame, multiprocessing.pool.AsyncResult]] = []
         for chunk in chunks:
             pending.append((chunk, pool.apply_async(_worker_label, (chunk,))))
@@ -463,6 +492,7 @@ def label_stream(
     speakers: SpeakerRegistry | None = None,
     processes: int = 1,
     progress: bool = True,
+    voice: bool = True,
 ) -> StreamSummary:
     """Label a corpus chunk by chunk, writing the matches to Parquet and counting as it goes.
 
@@ -484,49 +514,62 @@ def label_stream(
         Worker processes labelling chunks (1: in this process).
     progress : bool
         Show a progress bar (``tqdm.auto``: a widget in notebooks, text on a terminal).
+    voice : bool
+        Passed to :func:`~kazframe.label.label` (``False``: terms only, no voice model).
 
     Returns
     -------
     StreamSummary
-        The output path, totals and tidy aggregate tables. Reading ``out_path`` back gives
-        exactly ``label(corpus)`` for the whole corpus (same rows, order and values).
+        The output paths, totals and per-bloc sums. Reading ``out_path`` back gives exactly
+        ``label(corpus)`` for the whole corpus (same rows, order and values); the per-article
+        tables are written beside it (:func:`sidecar_paths`) and read on access.
     """
     if processes < 1:
         raise ValueError(f"processes={processes}: must be at least 1")
     lexicon = lexicon if lexicon is not None else load_lexicon()
     speakers = speakers if speakers is not None else SpeakerRegistry.load()
     out_path = Path(out_path)
+    articles_path, counts_path = sidecar_paths(out_path)
     report_counts: Counter = Counter()
-    article_parts: list[pd.DataFrame] = []
-    count_parts: list[pd.DataFrame] = []
-    n_matches = 0
-    writer = pq.ParquetWriter(out_path, MATCH_SCHEMA)
+    bloc_sums: dict[str, list[int]] = {}
+    n_articles = n_matches = 0
+    writers = [pq.ParquetWriter(path, schema) for path, schema in
+               ((out_path, MATCH_SCHEMA), (articles_path, _ARTICLE_SCHEMA), (counts_path, _COUNT_SCHEMA))]
+    match_writer, article_writer, count_writer = writers
     bar = tqdm(unit="article", desc="label", disable=not progress)
     try:
         chunks = _chunks_of(path_or_chunks, chunksize, report_counts)
-        for chunk, matches in _labelled(chunks, lexicon, speakers, processes):
+        for chunk, matches in _labelled(chunks, lexicon, speakers, processes, voice):
             if len(matches):
-                writer.write_table(_match_table(matches))
-            n_matches += len(matches)
+                match_writer.write_table(_match_table(matches))
             per_article = matches.groupby("article_id", sort=False).size()
             articles = chunk.loc[:, list(_ARTICLE_COLUMNS)].assign(
                 n_matches=chunk["article_id"].map(per_article).fillna(0).astype("int64"))
-            article_parts.append(articles)
-            count_parts.append(matches.groupby(["article_id", "category", "voice"], sort=False)
-                               .size().rename("n_mentions").reset_index())
+            article_writer.write_table(pa.Table.from_pandas(articles, schema=_ARTICLE_SCHEMA,
+                                                            preserve_index=False))
+            counts = (matches.groupby(["article_id", "category", "voice"], sort=False)
+                      .size().rename("n_mentions").reset_index())
+            if len(counts):
+                count_writer.write_table(pa.Table.from_pandas(counts, schema=_COUNT_SCHEMA,
+                                                              preserve_index=False))
+            for bloc, sums in articles.groupby("bloc", sort=False).agg(
+                    n_articles=("article_id", "size"), n_words=("n_words", "sum"),
+                    n_matches=("n_matches", "sum")).iterrows():
+                total = bloc_sums.setdefault(bloc, [0, 0, 0])
+                for k, name in enumerate(_BLOC_SUMS):
+                    total[k] += int(sums[name])
+            n_articles += len(chunk)
+            n_matches += len(matches)
             bar.update(len(chunk))
     finally:
         bar.close()
-        writer.close()
-    articles = (pd.concat(article_parts, ignore_index=True) if article_parts
-                else pd.DataFrame(columns=[*_ARTICLE_COLUMNS, "n_matches"]))
-    counts = (pd.concat(count_parts, ignore_index=True) if count_parts
-              else pd.DataFrame(columns=["article_id", "category", "voice", "n_mentions"]))
-    blocs = (articles.groupby("bloc", as_index=False)
-             .agg(n_articles=("article_id", "size"), n_words=("n_words", "sum"), n_matches=("n_matches", "sum")))
+        for writer in writers:
+            writer.close()
+    blocs = pd.DataFrame([(b, *sums) for b, sums in sorted(bloc_sums.items())], columns=["bloc", *_BLOC_SUMS])
+    blocs = blocs.astype({c: "int64" for c in _BLOC_SUMS})
     report = pd.DataFrame([(s, r, n) for (s, r), n in sorted(report_counts.items())],
                           columns=["status", "reason", "n_records"])
-    return StreamSummary(out_path, len(articles), n_matches, articles, counts, blocs, report)
+    return StreamSummary(out_path, n_articles, n_matches, blocs, report, articles_path, counts_path)
 
 
 # --- Dask -----------------------------------------------------------------------------------------
@@ -563,7 +606,7 @@ def _decode_offsets(corpus: pd.DataFrame) -> pd.DataFrame:
 
 
 def label_partition(corpus: pd.DataFrame, lexicon: Lexicon | None = None,
-                    speakers: SpeakerRegistry | None = None) -> pd.DataFrame:
+                    speakers: SpeakerRegistry | None = None, voice: bool = True) -> pd.DataFrame:
     """:func:`kazframe.label.label` for one partition of an article table (for Dask).
 
     Parameters
@@ -572,6 +615,8 @@ def label_partition(corpus: pd.DataFrame, lexicon: Lexicon | None = None,
         A partition of the article table.
     lexicon, speakers : optional
         Default: the shipped ones, loaded once per worker process.
+    voice : bool
+        Passed to :func:`~kazframe.label.label`.
 
     Returns
     -------
@@ -589,6 +634,6 @@ def label_partition(corpus: pd.DataFrame, lexicon: Lexicon | None = None,
         lexicon = lexicon if lexicon is not None else default_lexicon
         speakers = speakers if speakers is not None else default_speakers
     corpus = _decode_offsets(corpus)
-    matches = label(corpus, lexicon, speakers=speakers)
+    matches = label(corpus, lexicon, speakers=speakers, voice=voice)
     meta = match_meta()
     return matches.astype(meta.dtypes.to_dict())

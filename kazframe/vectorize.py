@@ -398,7 +398,7 @@ class FramingVectorizer(TransformerMixin, BaseEstimator):
         rows: list[int] = []
         entries: list[str] = []
         for i, doc in enumerate(texts):
-            found = self.lexicon_.find(fold(doc or ""))
+            found = self.lexicon_.find_text(doc or "")
             rows.extend([i] * len(found))
             entries.extend(e for _, _, e in found)
         return np.asarray(rows, dtype=np.int64), np.asarray(entries, dtype=object)

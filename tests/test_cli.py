@@ -82,3 +82,12 @@ def test_python_m_kazframe_help():
     assert done.returncode == 0
     for command in ("ingest", "label", "figures"):
         assert command in done.stdout
+
+
+def test_label_no_voice(jsonl, tmp_path, capsys):
+    out = tmp_path / "terms.parquet"
+    assert main(["label", str(jsonl), "--out", str(out), "--quiet", "--no-voice"]) == 0
+    corpus, _ = read_corpus(jsonl)
+    pd.testing.assert_frame_equal(pd.read_parquet(out), label(corpus, voice=False))
+    assert (tmp_path / "terms.articles.parquet").exists() and (tmp_path / "terms.counts.parquet").exists()
+    assert "terms.articles.parquet" in capsys.readouterr().out

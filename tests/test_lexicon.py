@@ -211,6 +211,30 @@ def test_find_agrees_with_naive_reference(small_lexicon, small_reference_keys, t
     assert small_lexicon.find(text) == reference_find(small_lexicon, small_reference_keys, text)
 
 
+TEXT_FRAGMENTS = [*FRAGMENTS, "Coup", "TERROR", "Riot", "\u2019", "\u201c", "\u201d", "\u00ab", "\u00bb",
+                  "\u2014", "\u2010", "`", "\u0410", "\u0401", "\u0451", "\u03a3", "\u03c3", "\u0130",
+                  "\u00c9", "\U00010400", "\u0422\u0415\u0420\u0420\u041e\u0420", "\u0411\u0443\u043d\u0442"]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(TEXT_FRAGMENTS), max_size=14).map("".join),
+       st.sampled_from([None, "en", "ru"]))
+def test_find_text_equals_find_on_folded(text, language):
+    """The one-pass path (fold composed into the scan table) gives find(fold(text))."""
+    lexicon = load_lexicon()
+    assert lexicon.find_text(text, language) == lexicon.find(fold(text), language)
+
+
+def test_find_text_equals_find_on_real_texts(lexicon):
+    texts = [p.read_text(encoding="utf-8") for p in sorted(RAW_DIR.glob("*.txt"))]
+    texts.append((Path(__file__).parent / "data" / "ru_article.txt").read_text(encoding="utf-8"))
+    texts.append("Rioters and TERRORISTS: a Coup-Attempt, said  Tokayev's\tspokesman.")  # the ASCII path
+    for text in texts:
+        for language in (None, "en", "ru"):
+            assert lexicon.find_text(text, language) == lexicon.find(fold(text), language)
+    assert lexicon.find_text(texts[-1], "en")  # the ASCII text does have matches
+
+
 def test_reference_agrees_on_the_seed_files(lexicon):
     keys = reference_keys(lexicon)
     for path in sorted(RAW_DIR.glob("*.txt"))[:2]:

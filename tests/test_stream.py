@@ -18,6 +18,7 @@ from kazframe.stream import (
     label_partition,
     label_stream,
     match_meta,
+    sidecar_paths,
 )
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -159,3 +160,35 @@ def test_label_partition_matches_meta(in_memory):
     assert part.dtypes.to_dict() == meta.dtypes.to_dict()
     n = int(matches["article_id"].isin(corpus["article_id"].iloc[:3]).sum())
     pd.testing.assert_frame_equal(part, matches.iloc[:n].reset_index(drop=True), check_dtype=False)
+
+
+def test_label_stream_keeps_per_article_tables_on_disk(jsonl_path, in_memory, tmp_path):
+    """Memory bounded by the chunk: only per-bloc sums are held; per-article tables go to Parquet."""
+    corpus, _, matches = in_memory
+    out = tmp_path / "m.parquet"
+    summary = label_stream(jsonl_path, out, chunksize=4, progress=False)
+    assert (summary.articles_path, summary.counts_path) == sidecar_paths(out)
+    assert summary.articles_path.name == "m.articles.parquet" and summary.counts_path.name == "m.counts.parquet"
+    held = {name: value for name, value in vars(summary).items() if isinstance(value, pd.DataFrame)}
+    assert set(held) == {"blocs", "report"}
+    assert len(summary.blocs) == corpus["bloc"].nunique()  # one row per bloc, whatever the corpus size
+    articles = pd.read_parquet(summary.articles_path)
+    assert articles["article_id"].tolist() == corpus["article_id"].tolist()
+    assert articles["n_matches"].tolist() == (
+        corpus["article_id"].map(matches["article_id"].value_counts()).fillna(0).astype(int).tolist())
+    assert articles.dtypes[["n_words", "n_matches"]].tolist() == ["int64", "int64"]
+    assert int(pd.read_parquet(summary.counts_path)["n_mentions"].sum()) == len(matches)
+
+
+def test_label_voice_false_same_terms_no_voice(in_memory, tmp_path, jsonl_path):
+    corpus, _, matches = in_memory
+    terms = label(corpus, voice=False)
+    same = ["article_id", "start", "end", "text", "entry", "sentence_id", "field", "text_start", "text_end"]
+    pd.testing.assert_frame_equal(terms[same], matches[same])
+    assert terms["voice"].isna().all() and terms["speaker"].isna().all() and terms["speaker_group"].isna().all()
+    assert not terms["short_quote"].any()
+    assert set(matches["voice"]) == {"own", "quoted", "reported"}  # the full label does set them
+    out = tmp_path / "terms.parquet"
+    label_stream(jsonl_path, out, chunksize=5, processes=2, voice=False, progress=False)
+    pd.testing.assert_frame_equal(pd.read_parquet(out), terms)
+    pd.testing.assert_frame_equal(label_partition(corpus, voice=False), terms.astype(match_meta().dtypes.to_dict()))
