@@ -149,7 +149,7 @@ def build_parser() -> argparse.ArgumentParser:
     lab.add_argument("corpus", type=Path,
                      help="article table (.parquet from kazframe ingest) or a corpus file/folder (JSONL, CSV ...)")
     lab.add_argument("--out", type=Path, required=True, metavar="matches.parquet", help="output Parquet file")
-    lab.add_argument("--chunksize", type=int, default=2000, metavar="N", help="articles per chunk")
+    lab.add_argument("--chunksize", type=int, default=500, metavar="N", help="articles per chunk")
     lab.add_argument("--processes", type=int, default=1, metavar="N", help="worker processes")
     lab.add_argument("--lexicon", type=Path, default=None, help="lexicon YAML (default: the shipped one)")
     lab.add_argument("--no-voice", action="store_true",

@@ -487,7 +487,7 @@ def label_stream(
     path_or_chunks: str | Path | Iterable[pd.DataFrame],
     out_path: str | Path,
     *,
-    chunksize: int = 2000,
+    chunksize: int = 500,
     lexicon: Lexicon | None = None,
     speakers: SpeakerRegistry | None = None,
     processes: int = 1,
@@ -505,7 +505,10 @@ def label_stream(
     out_path : str or Path
         The matches Parquet file to write (one row group per chunk with matches).
     chunksize : int
-        Records per chunk when reading a path.
+        Records per chunk when reading a path. With ``processes`` workers, ``2 * processes``
+        chunks are in flight; the parent's peak memory grows with ``chunksize`` (about 480 MB
+        at 500, 560 MB at 1,000 and 790 MB at 2,000 articles of ~4.7 KB with two workers,
+        ``benchmarks/README.md``), never with the corpus size.
     lexicon : Lexicon, optional
         Default: the shipped lexicon.
     speakers : SpeakerRegistry, optional
