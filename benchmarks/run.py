@@ -2,7 +2,8 @@
 
 Usage::
 
-    python benchmarks/run.py --n 10000 [--processes 2] [--workdir out/bench] [--profile]
+    python benchmarks/run.py [--n 10000 100000] [--processes 2] [--chunksize 500] [--workdir out/bench]
+                             [--stages ...] [--profile]
 
 Generates (or reuses) a synthetic corpus of ``--n`` articles (``benchmarks/generate.py``), then
 runs every stage in its own subprocess, so each stage's peak RSS
@@ -184,7 +185,8 @@ def machine() -> dict:
 def main(argv: list[str] | None = None) -> int:
     """Entry point: run every stage in a subprocess and print the results table."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--n", type=int, default=10_000)
+    parser.add_argument("--n", type=int, nargs="+", default=[10_000, 100_000],
+                        help="corpus sizes, run one after the other (default: 10000 100000)")
     parser.add_argument("--processes", type=int, default=2)
     parser.add_argument("--chunksize", type=int, default=500, help="articles per chunk (ingest, label)")
     parser.add_argument("--workdir", type=Path, default=HERE.parent / "out" / "bench")
@@ -200,11 +202,21 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(result))
         return 0
     args.workdir.mkdir(parents=True, exist_ok=True)
-    corpus = args.workdir / f"corpus_{args.n}.jsonl"
-    if not corpus.exists():
-        subprocess.run([sys.executable, str(HERE / "generate.py"), "--n", str(args.n), "--out", str(corpus)],
-                       check=True)
     print(json.dumps(machine()))
+    corpus = None
+    for n in args.n:
+        corpus = run_size(n, args)
+    if args.profile and corpus is not None:
+        print(profile_label(corpus))
+    return 0
+
+
+def run_size(n: int, args: argparse.Namespace) -> Path:
+    """Every selected stage on a corpus of ``n`` articles; print the results table."""
+    corpus = args.workdir / f"corpus_{n}.jsonl"
+    if not corpus.exists():
+        subprocess.run([sys.executable, str(HERE / "generate.py"), "--n", str(n), "--out", str(corpus)],
+                       check=True)
     results = {}
     for name in args.stages:
         done = subprocess.run([sys.executable, __file__, "--stage", name, "--corpus", str(corpus),
@@ -214,15 +226,15 @@ def main(argv: list[str] | None = None) -> int:
         r = json.loads(done.stdout.strip().splitlines()[-1])
         r["articles_s"] = r["articles"] / r["seconds"]
         r["mb_s"] = r["bytes"] / 1e6 / r["seconds"]
-        r["s_per_full"] = args.n / r["articles_s"]
+        r["s_per_full"] = n / r["articles_s"]
         results[name] = r
         print(json.dumps({name: r}), flush=True)
-    print(f"\nN = {args.n} articles, {corpus.stat().st_size / 1e6:.0f} MB JSONL; label with "
+    print(f"\nN = {n} articles, {corpus.stat().st_size / 1e6:.0f} MB JSONL; label with "
           f"processes={args.processes}, chunksize={args.chunksize}\n")
     print("| stage | articles | wall s (measured) | articles/s | MB/s | est. s for all N | peak RSS MB (parent / workers) |")
     print("|---|---|---|---|---|---|---|")
     for name, r in results.items():
-        sub = " (sub)" if r["articles"] < args.n else ""
+        sub = " (sub)" if r["articles"] < n else ""
         print(f"| {name} | {r['articles']}{sub} | {r['seconds']:.1f} | {r['articles_s']:.0f} | {r['mb_s']:.2f} | "
               f"{r['s_per_full']:.0f} | {r['peak_rss_mb']:.0f} / {r['children_peak_rss_mb']:.0f} |")
     if "match" in results:
@@ -230,9 +242,10 @@ def main(argv: list[str] | None = None) -> int:
             if base in results:
                 print(f"\nmatch / {base}: {results['match']['mb_s'] / results[base]['mb_s']:.1f}x", end="")
         print()
-    if args.profile:
-        print(profile_label(corpus))
-    return 0
+    if "label" in results and "label_terms" in results:
+        print(f"label_terms / label (the voice model's share): "
+              f"{results['label_terms']['articles_s'] / results['label']['articles_s']:.1f}x")
+    return corpus
 
 
 if __name__ == "__main__":
