@@ -52,8 +52,11 @@ def _ingest(args: argparse.Namespace) -> int:
         raise _UserError(f"kazframe ingest: --out {args.out}: cannot create the folder ({exc.strerror})") from None
     corpus_path = _out_file(args.out / "corpus.parquet", "ingest")
     report_path = _out_file(args.out / "ingest_report.csv", "ingest")
+    from tqdm.auto import tqdm
+
     writer = None
     n_articles = n_records = 0
+    bar = tqdm(unit="record", desc="ingest", disable=args.quiet)
     try:
         with report_path.open("w", encoding="utf-8", newline="") as report_fh:
             header = True
@@ -63,6 +66,7 @@ def _ingest(args: argparse.Namespace) -> int:
                                                            lineterminator="\n")
                 header = False
                 n_records += len(report)
+                bar.update(len(report))
                 if len(corpus):
                     table = pa.Table.from_pandas(corpus, preserve_index=False)
                     if writer is None:
@@ -70,6 +74,7 @@ def _ingest(args: argparse.Namespace) -> int:
                     writer.write_table(table.cast(writer.schema))
                     n_articles += len(corpus)
     finally:
+        bar.close()
         if writer is not None:
             writer.close()
     if writer is None:
@@ -141,6 +146,7 @@ def build_parser() -> argparse.ArgumentParser:
     ing.add_argument("--format", choices=FORMATS, default=None, metavar="F",
                      help=f"force a format: {', '.join(FORMATS)} (default: by extension and content)")
     ing.add_argument("--chunksize", type=int, default=2000, metavar="N", help="records per chunk")
+    ing.add_argument("--quiet", action="store_true", help="no progress bar")
     ing.set_defaults(func=_ingest)
 
     lab = sub.add_parser("label", help="label a corpus in chunks into a matches Parquet file",

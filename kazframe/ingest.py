@@ -489,6 +489,7 @@ def read_corpus(
     max_line_chars: int = 100_000,
     keep_raw: bool = True,
     outlets: pd.DataFrame | None = None,
+    progress: bool = False,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Read a corpus from a file or folder and report on every record.
 
@@ -519,6 +520,9 @@ def read_corpus(
         (``raw_text[start:end] == text``); ``False`` saves memory.
     outlets : pandas.DataFrame, optional
         Outlet registry (default: the shipped ``data/outlets.csv``).
+    progress : bool, default False
+        Show a progress bar over the records read (``tqdm.auto``); for a large corpus,
+        :func:`kazframe.stream.iter_corpus` reads in chunks instead.
 
     Returns
     -------
@@ -549,7 +553,10 @@ def read_corpus(
     rows: list[dict] = []
     row_of: list[int] = []  # index into rows for each rec (-1 if rejected)
     seen_ids: dict[str, tuple[int, str]] = {}
-    for rec in _discover(root, meta_path, format, mapping, explicit):
+    from tqdm.auto import tqdm
+
+    for rec in tqdm(_discover(root, meta_path, format, mapping, explicit), desc="read", unit="record",
+                    disable=not progress):
         recs.append(rec)
         row = _article(rec, opts)
         if row is None:

@@ -29,6 +29,7 @@ import html
 from bisect import bisect_right
 
 import pandas as pd
+from tqdm.auto import tqdm
 
 from .corpus import read_raw
 from .lexicon import Lexicon, load_lexicon
@@ -43,6 +44,8 @@ MATCH_COLUMNS = (
     "sentence_id", "voice", "short_quote", "speaker", "speaker_group",
 )
 _EXTRA_COLUMNS = ("field", "text_start", "text_end", "concept", "language", "lexicon_version")
+#: ``label`` shows a progress bar by default from this many articles on.
+PROGRESS_MIN_ARTICLES = 2000
 #: What ``label(..., voice=False)`` puts in the voice columns: not analysed (missing).
 _NO_VOICE = (None, False, None, None)
 
@@ -123,7 +126,7 @@ def _article_matches(article, lexicon: Lexicon, speakers: SpeakerRegistry | None
 
 def label(corpus: pd.DataFrame, lexicon: Lexicon | None = None, *,
           speakers: SpeakerRegistry | None = None, raw_texts: dict[str, str] | None = None,
-          voice: bool = True) -> pd.DataFrame:
+          voice: bool = True, progress: bool | None = None) -> pd.DataFrame:
     """Label every framing term in the corpus with its voice and speaker.
 
     Parameters
@@ -146,6 +149,9 @@ def label(corpus: pd.DataFrame, lexicon: Lexicon | None = None, *,
         for a first count of a very large corpus; ``voice``, ``speaker`` and
         ``speaker_group`` are then missing (``None``: not analysed, never ``"own"``) and
         ``short_quote`` is ``False``.
+    progress : bool, optional
+        Show a progress bar over articles (``tqdm.auto``: a widget in notebooks, text on a
+        terminal). Default: only for corpora of at least :data:`PROGRESS_MIN_ARTICLES` articles.
 
     Returns
     -------
@@ -168,7 +174,8 @@ def label(corpus: pd.DataFrame, lexicon: Lexicon | None = None, *,
     # (``raw_text``/``raw_title``); only the manifest's seed corpus is read from data/raw, so a
     # user file that shares a seed file's name is never confused with it.
     from_manifest = "locator" not in corpus.columns
-    for article in corpus.to_dict("records"):
+    show = progress if progress is not None else len(corpus) >= PROGRESS_MIN_ARTICLES
+    for article in tqdm(corpus.to_dict("records"), desc="label", unit="article", disable=not show):
         src = article["source_file"]
         if src not in raw_texts:
             try:

@@ -441,7 +441,7 @@ def _init_worker(lexicon: Lexicon, speakers: SpeakerRegistry, voice: bool) -> No
 
 def _worker_label(chunk: pd.DataFrame) -> pd.DataFrame:
     return label(chunk, _WORKER["lexicon"], speakers=_WORKER["speakers"],  # type: ignore[arg-type]
-                 voice=bool(_WORKER["voice"]))
+                 voice=bool(_WORKER["voice"]), progress=False)
 
 
 def _chunks_of(path_or_chunks, chunksize: int, report_counts: Counter) -> Iterator[pd.DataFrame]:
@@ -464,7 +464,7 @@ def _labelled(chunks: Iterator[pd.DataFrame], lexicon: Lexicon, speakers: Speake
     """``(chunk, matches)`` in corpus order; with a pool, at most ``2 * processes`` chunks in flight."""
     if processes <= 1:
         for chunk in chunks:
-            yield chunk, label(chunk, lexicon, speakers=speakers, voice=voice)
+            yield chunk, label(chunk, lexicon, speakers=speakers, voice=voice, progress=False)
         return
     with multiprocessing.get_context().Pool(processes, initializer=_init_worker,
                                             initargs=(lexicon, speakers, voice)) as pool:
@@ -637,6 +637,6 @@ def label_partition(corpus: pd.DataFrame, lexicon: Lexicon | None = None,
         lexicon = lexicon if lexicon is not None else default_lexicon
         speakers = speakers if speakers is not None else default_speakers
     corpus = _decode_offsets(corpus)
-    matches = label(corpus, lexicon, speakers=speakers, voice=voice)
+    matches = label(corpus, lexicon, speakers=speakers, voice=voice, progress=False)
     meta = match_meta()
     return matches.astype(meta.dtypes.to_dict())

@@ -91,3 +91,22 @@ def test_label_no_voice(jsonl, tmp_path, capsys):
     pd.testing.assert_frame_equal(pd.read_parquet(out), label(corpus, voice=False))
     assert (tmp_path / "terms.articles.parquet").exists() and (tmp_path / "terms.counts.parquet").exists()
     assert "terms.articles.parquet" in capsys.readouterr().out
+
+
+def test_ingest_and_label_show_progress_unless_quiet(jsonl, tmp_path, capfd):
+    assert main(["ingest", str(jsonl), "--out", str(tmp_path / "a")]) == 0
+    err = capfd.readouterr().err
+    assert "ingest: " in err and "3record" in err.replace(" ", "")
+    assert main(["label", str(tmp_path / "a" / "corpus.parquet"), "--out", str(tmp_path / "m.parquet")]) == 0
+    assert "3article" in capfd.readouterr().err.replace(" ", "")
+    assert main(["ingest", str(jsonl), "--out", str(tmp_path / "b"), "--quiet"]) == 0
+    assert main(["label", str(tmp_path / "b" / "corpus.parquet"), "--out", str(tmp_path / "n.parquet"),
+                 "--quiet"]) == 0
+    assert capfd.readouterr().err == ""
+
+
+def test_read_corpus_progress(jsonl, capfd):
+    read_corpus(jsonl)
+    assert capfd.readouterr().err == ""
+    read_corpus(jsonl, progress=True)
+    assert "read: " in capfd.readouterr().err

@@ -209,3 +209,11 @@ def test_offsets_of_an_ingested_corpus_point_into_its_own_raw_text(tmp_path):
     assert [m.text for m in matches.itertuples()] == ["pro\u00adtesters", "Terror\u200bists", "terror\u00adists"]
     assert all(raw[m.start : m.end] == m.text for m in matches.itertuples())
     assert list(matches["voice"]) == ["own", "own", "quoted"]
+
+
+def test_label_progress_bar_only_when_asked_or_large(capfd):
+    corpus = kazframe.load_corpus()
+    kazframe.label(corpus, progress=True)
+    assert f"{len(corpus)}/{len(corpus)}" in capfd.readouterr().err
+    kazframe.label(corpus)  # 7 articles: below PROGRESS_MIN_ARTICLES, no bar by default
+    assert capfd.readouterr().err == ""
