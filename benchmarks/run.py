@@ -70,7 +70,7 @@ def _ingest(corpus: Path, out: Path, chunksize: int) -> None:
 def stage(name: str, corpus: Path, processes: int, workdir: Path, chunksize: int = 500) -> dict:
     """Run one stage; return articles, bytes and seconds (subsample counts for baselines)."""
     from kazframe.lexicon import load_lexicon
-    from kazframe.text import fold, normalize
+    from kazframe.text import normalize
 
     limit = SUBSAMPLE.get(name)
     n = nbytes = 0
@@ -136,8 +136,8 @@ def stage(name: str, corpus: Path, processes: int, workdir: Path, chunksize: int
         nbytes += _size(a, b)
         t0 = time.perf_counter()
         if name == "normalize":
-            fold(normalize(a)[0])
-            fold(normalize(b)[0])
+            normalize(a)
+            normalize(b)
         elif name == "match":
             lexicon.find_text(a, "en")
             lexicon.find_text(b, "en")
