@@ -84,8 +84,10 @@ def stage(name: str, corpus: Path, processes: int, workdir: Path, chunksize: int
     if name in ("label", "label_terms"):
         from kazframe.stream import label_stream
 
-        if not (ingested / "corpus.parquet").exists():
-            _ingest(corpus, ingested, chunksize)  # not timed: label reads the article table
+        if not (ingested / "corpus.parquet").exists():  # not timed, in its own process (RSS)
+            subprocess.run([sys.executable, __file__, "--stage", "ingest", "--corpus", str(corpus),
+                            "--processes", str(processes), "--workdir", str(workdir),
+                            "--chunksize", str(chunksize)], capture_output=True, check=True)
         t0 = time.perf_counter()
         summary = label_stream(ingested / "corpus.parquet", workdir / f"{name}.parquet", processes=processes,
                                chunksize=chunksize, progress=False, voice=name == "label")
@@ -243,7 +245,7 @@ def run_size(n: int, args: argparse.Namespace) -> Path:
                 print(f"\nmatch / {base}: {results['match']['mb_s'] / results[base]['mb_s']:.1f}x", end="")
         print()
     if "label" in results and "label_terms" in results:
-        print(f"label_terms / label (the voice model's share): "
+        print(f"label_terms / label (speed without / with the voice model): "
               f"{results['label_terms']['articles_s'] / results['label']['articles_s']:.1f}x")
     return corpus
 

@@ -159,7 +159,7 @@ def build_parser() -> argparse.ArgumentParser:
     lab.add_argument("--processes", type=int, default=1, metavar="N", help="worker processes")
     lab.add_argument("--lexicon", type=Path, default=None, help="lexicon YAML (default: the shipped one)")
     lab.add_argument("--no-voice", action="store_true",
-                     help="terms and sentences only: skip the voice model (voice/speaker left empty)")
+                     help="terms and sentences only: skip the voice model (voice/speaker missing: not analysed)")
     lab.add_argument("--quiet", action="store_true", help="no progress bar")
     lab.set_defaults(func=_label)
     return parser

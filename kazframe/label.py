@@ -48,6 +48,7 @@ _EXTRA_COLUMNS = ("field", "text_start", "text_end", "concept", "language", "lex
 PROGRESS_MIN_ARTICLES = 2000
 #: What ``label(..., voice=False)`` puts in the voice columns: not analysed (missing).
 _NO_VOICE = (None, False, None, None)
+_STR_DTYPE = pd.Series(["x"]).dtype  # the default string dtype of this pandas version
 
 
 def _raw_piece(article: dict, field: str, raw: str | None, s: str, a: int, b: int, ra: int, rb: int) -> str:
@@ -147,7 +148,7 @@ def label(corpus: pd.DataFrame, lexicon: Lexicon | None = None, *,
         Run the quotation and attribution model (default). ``False`` skips it: terms,
         offsets and sentences only, about five times faster (see ``benchmarks/README.md``),
         for a first count of a very large corpus; ``voice``, ``speaker`` and
-        ``speaker_group`` are then missing (``None``: not analysed, never ``"own"``) and
+        ``speaker_group`` are then missing (``isna()``: not analysed, never ``"own"``) and
         ``short_quote`` is ``False``.
     progress : bool, optional
         Show a progress bar over articles (``tqdm.auto``: a widget in notebooks, text on a
@@ -186,9 +187,11 @@ def label(corpus: pd.DataFrame, lexicon: Lexicon | None = None, *,
     matches = pd.DataFrame(rows, columns=list(MATCH_COLUMNS + _EXTRA_COLUMNS))
     # conservation: matches only come from articles of the corpus
     assert set(matches["article_id"]) <= set(corpus["article_id"]), "label produced matches of unknown articles"
+    if not voice:  # missing, as this pandas version's string columns hold it (NaN, or None before 3.0)
+        matches = matches.assign(**{c: pd.Series([None] * len(matches), index=matches.index, dtype=_STR_DTYPE)
+                                    for c in ("voice", "speaker", "speaker_group")})
     return matches.astype({"start": "int64", "end": "int64", "sentence_id": "int64", "short_quote": bool,
-                           "text_start": "int64", "text_end": "int64",
-                           "voice": "str", "speaker": "str", "speaker_group": "str"})
+                           "text_start": "int64", "text_end": "int64"})
 
 
 def kwic(matches: pd.DataFrame, corpus: pd.DataFrame, *, window: int = 60, **filters) -> pd.DataFrame:

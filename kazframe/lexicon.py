@@ -708,7 +708,8 @@ class Lexicon:
 
         The same matches, in one pass over the text (folding and the matcher's own copy of
         the text are one table lookup) when folding acts character by character; texts with
-        Cyrillic letters are folded first (look-alike letters depend on the word).
+        Cyrillic letters (look-alike letters depend on the word), a capital sigma (its lower
+        case depends on the word end) or characters beyond the BMP are folded first.
 
         Examples
         --------

@@ -422,6 +422,19 @@ _COUNT_SCHEMA = pa.schema([("article_id", pa.string()), ("category", pa.string()
 _BLOC_SUMS = ("n_articles", "n_words", "n_matches")
 
 
+def _article_table(articles: pd.DataFrame) -> pa.Table:
+    """The per-article rows of a chunk in :data:`_ARTICLE_SCHEMA`: text columns of any type
+    (a datetime ``date``, a numeric ``outlet``) are written as strings, missing stays missing."""
+    fixed = {}
+    for field in _ARTICLE_SCHEMA:
+        values = articles[field.name]
+        if field.type == pa.string() and not pd.api.types.is_string_dtype(values):
+            fixed[field.name] = values.map(lambda v: None if pd.isna(v) else str(v)).astype(object)
+    if fixed:
+        articles = articles.assign(**fixed)
+    return pa.Table.from_pandas(articles, schema=_ARTICLE_SCHEMA, preserve_index=False)
+
+
 def sidecar_paths(out_path: str | Path) -> tuple[Path, Path]:
     """``(articles, counts)`` Parquet paths written beside a matches file by :func:`label_stream`."""
     out_path = Path(out_path)
@@ -530,7 +543,8 @@ def label_stream(
     if processes < 1:
         raise ValueError(f"processes={processes}: must be at least 1")
     lexicon = lexicon if lexicon is not None else load_lexicon()
-    speakers = speakers if speakers is not None else SpeakerRegistry.load()
+    if voice:
+        speakers = speakers if speakers is not None else SpeakerRegistry.load()
     out_path = Path(out_path)
     articles_path, counts_path = sidecar_paths(out_path)
     report_counts: Counter = Counter()
@@ -548,9 +562,8 @@ def label_stream(
             per_article = matches.groupby("article_id", sort=False).size()
             articles = chunk.loc[:, list(_ARTICLE_COLUMNS)].assign(
                 n_matches=chunk["article_id"].map(per_article).fillna(0).astype("int64"))
-            article_writer.write_table(pa.Table.from_pandas(articles, schema=_ARTICLE_SCHEMA,
-                                                            preserve_index=False))
-            counts = (matches.groupby(["article_id", "category", "voice"], sort=False)
+            article_writer.write_table(_article_table(articles))
+            counts = (matches.groupby(["article_id", "category", "voice"], sort=False, dropna=False)
                       .size().rename("n_mentions").reset_index())
             if len(counts):
                 count_writer.write_table(pa.Table.from_pandas(counts, schema=_COUNT_SCHEMA,

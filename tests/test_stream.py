@@ -189,6 +189,22 @@ def test_label_voice_false_same_terms_no_voice(in_memory, tmp_path, jsonl_path):
     assert not terms["short_quote"].any()
     assert set(matches["voice"]) == {"own", "quoted", "reported"}  # the full label does set them
     out = tmp_path / "terms.parquet"
-    label_stream(jsonl_path, out, chunksize=5, processes=2, voice=False, progress=False)
+    summary = label_stream(jsonl_path, out, chunksize=5, processes=2, voice=False, progress=False)
     pd.testing.assert_frame_equal(pd.read_parquet(out), terms)
+    counts = summary.counts  # per article and category; voice missing, not a value
+    assert counts["voice"].isna().all() and counts["n_mentions"].sum() == len(terms)
+    assert (counts.groupby("article_id")["n_mentions"].sum().to_dict()
+            == terms.groupby("article_id").size().to_dict())
     pd.testing.assert_frame_equal(label_partition(corpus, voice=False), terms.astype(match_meta().dtypes.to_dict()))
+
+
+def test_label_stream_article_file_takes_any_column_types(in_memory, tmp_path):
+    """Chunks given by the caller may hold a datetime date or a numeric outlet id."""
+    corpus, _, matches = in_memory
+    chunk = corpus.head(4).assign(date=pd.to_datetime(["2022-01-05", None, "2022-01-06", "2022-01-07"]),
+                                  outlet=[101, 102, 103, 104])
+    summary = label_stream([chunk], tmp_path / "m.parquet", progress=False)
+    articles = summary.articles
+    assert articles["outlet"].tolist() == ["101", "102", "103", "104"]
+    assert articles["date"].iloc[0].startswith("2022-01-05") and pd.isna(articles["date"].iloc[1])
+    assert articles["n_matches"].sum() == matches["article_id"].isin(chunk["article_id"]).sum()
