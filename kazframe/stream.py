@@ -185,7 +185,7 @@ def _parquet_records(path: Path, source: str, mapping: Mapping, explicit: set[st
                      chunksize: int) -> Iterator[RawRecord]:
     """Parquet rows, one record batch at a time."""
     try:
-        pf = pq.ParquetFile(path)
+        pf = pq.ParquetFile(path, pre_buffer=False)  # pre-buffering keeps every batch read (RSS grows)
     except Exception as exc:  # pyarrow raises several types for a corrupt file
         raise IngestError(f"{source}: byte 0: unreadable Parquet file ({type(exc).__name__}: {str(exc)[:120]})") from None
     cols = resolve_columns([str(c) for c in pf.schema_arrow.names], mapping, explicit, source)
@@ -357,7 +357,7 @@ def iter_article_table(path: str | Path, *, chunksize: int = 2000) -> Iterator[p
     pandas.DataFrame
         Article table rows, as written (offset maps included).
     """
-    pf = pq.ParquetFile(path)
+    pf = pq.ParquetFile(path, pre_buffer=False)  # pre-buffering keeps every batch read (RSS grows)
     missing = set(CORPUS_COLUMNS) - set(pf.schema_arrow.names)
     if missing:
         raise IngestError(f"{path}: not an article table: no column(s) {sorted(missing)}")

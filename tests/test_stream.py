@@ -208,3 +208,24 @@ def test_label_stream_article_file_takes_any_column_types(in_memory, tmp_path):
     assert articles["outlet"].tolist() == ["101", "102", "103", "104"]
     assert articles["date"].iloc[0].startswith("2022-01-05") and pd.isna(articles["date"].iloc[1])
     assert articles["n_matches"].sum() == matches["article_id"].isin(chunk["article_id"]).sum()
+
+
+def test_iter_article_table_memory_does_not_grow_with_the_file(in_memory, tmp_path):
+    """Arrow memory held while reading stays at about one chunk, however many row groups follow."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    corpus = in_memory[0].loc[:, list(kazframe.corpus.CORPUS_COLUMNS)]
+    table = pa.Table.from_pandas(corpus, preserve_index=False)
+    path = tmp_path / "big.parquet"
+    with pq.ParquetWriter(path, table.schema) as writer:
+        for _ in range(150):
+            writer.write_table(table)
+    chunk_bytes = table.nbytes
+    peak = 0
+    n = 0
+    for chunk in iter_article_table(path, chunksize=len(corpus)):
+        n += len(chunk)
+        peak = max(peak, pa.total_allocated_bytes())
+    assert n == 150 * len(corpus)
+    assert peak < 10 * chunk_bytes, (peak, chunk_bytes)  # not 150 chunks' worth
