@@ -32,7 +32,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 
-STAGES = ("ingest", "normalize", "match", "label", "label_terms", "vectorize",
+STAGES = ("ingest", "clean", "match", "label", "label_terms", "vectorize",
           "naive_regex", "countvectorizer", "scan_limit")
 SUBSAMPLE = {"naive_regex": 100, "countvectorizer": 5000, "vectorize": 10000}
 
@@ -69,8 +69,8 @@ def _ingest(corpus: Path, out: Path, chunksize: int) -> None:
 
 def stage(name: str, corpus: Path, processes: int, workdir: Path, chunksize: int = 500) -> dict:
     """Run one stage; return articles, bytes and seconds (subsample counts for baselines)."""
+    from kazframe.ingest import _clean_body, _clean_title
     from kazframe.lexicon import load_lexicon
-    from kazframe.text import normalize
 
     limit = SUBSAMPLE.get(name)
     n = nbytes = 0
@@ -137,9 +137,9 @@ def stage(name: str, corpus: Path, processes: int, workdir: Path, chunksize: int
         n += 1
         nbytes += _size(a, b)
         t0 = time.perf_counter()
-        if name == "normalize":
-            normalize(a)
-            normalize(b)
+        if name == "clean":  # what ingest does to a record's title and body: normalise, strip, offset maps
+            _clean_title(a, 0, len(a))
+            _clean_body(b, [(0, len(b))])
         elif name == "match":
             lexicon.find_text(a, "en")
             lexicon.find_text(b, "en")
