@@ -519,9 +519,9 @@ def label_stream(
         The matches Parquet file to write (one row group per chunk with matches).
     chunksize : int
         Records per chunk when reading a path. With ``processes`` workers, ``2 * processes``
-        chunks are in flight; the parent's peak memory grows with ``chunksize`` (about 480 MB
-        at 500, 560 MB at 1,000 and 790 MB at 2,000 articles of ~4.7 KB with two workers,
-        ``benchmarks/README.md``), never with the corpus size.
+        chunks are in flight; the parent's peak memory grows with ``chunksize`` (about 390 MB
+        at 500, 490 MB at 1,000 and 630 MB at 2,000 articles of ~4.7 KB with two workers,
+        ``benchmarks/README.md``), not with the corpus size.
     lexicon : Lexicon, optional
         Default: the shipped lexicon.
     speakers : SpeakerRegistry, optional
