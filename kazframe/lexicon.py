@@ -484,12 +484,11 @@ def _bounded(body: str) -> tuple[str, tuple[list[int], list[int]] | None]:
     return _BOUNDARY + _SPACE_RUN_RE.sub(" ", body) + _BOUNDARY, (positions, removed)
 
 
-# fold() is a per-character map except for Cyrillic look-alikes inside Latin words and the
-# final-sigma rule of str.lower; texts with Cyrillic letters, a capital sigma or astral
-# characters take the two-pass path.
+# find_text: fold() is a per-character map except for Cyrillic look-alikes inside Latin words
+# and the final-sigma rule of str.lower, so the scan copy of fold(text) is one table lookup
+# of text; texts with Cyrillic letters, a capital sigma or astral characters take the
+# two-pass path (fold, then _scan_copy).
 _ASCII_FOLD_TABLE = bytes(_ASCII_TABLE[ord(fold(chr(c)))] for c in range(128)) + bytes(128)
-
-
 _FOLD_IN_CONTEXT = 0x110000  # table value: fold depends on the neighbours (not a code point)
 
 
