@@ -23,7 +23,7 @@ test: setup
 	$(BIN)/python -m pytest
 
 bench: setup
-	$(BIN)/python benchmarks/run.py --n 10000 100000
+	$(BIN)/python benchmarks/run.py --n 10000 100000 --profile
 
 lint: setup
 	$(BIN)/ruff check kazframe tests benchmarks
