@@ -52,7 +52,7 @@ def _ingest(args: argparse.Namespace) -> int:
         raise _UserError(f"kazframe ingest: --out {args.out}: cannot create the folder ({exc.strerror})") from None
     corpus_path = _out_file(args.out / "corpus.parquet", "ingest")
     report_path = _out_file(args.out / "ingest_report.csv", "ingest")
-    from tqdm.auto import tqdm
+    from tqdm import tqdm
 
     writer = None
     n_articles = n_records = 0

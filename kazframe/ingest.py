@@ -521,7 +521,7 @@ def read_corpus(
     outlets : pandas.DataFrame, optional
         Outlet registry (default: the shipped ``data/outlets.csv``).
     progress : bool, default False
-        Show a progress bar over the records read (``tqdm.auto``); for a large corpus,
+        Show a progress bar over the records read (tqdm, on stderr); for a large corpus,
         :func:`kazframe.stream.iter_corpus` reads in chunks instead.
 
     Returns
@@ -553,7 +553,7 @@ def read_corpus(
     rows: list[dict] = []
     row_of: list[int] = []  # index into rows for each rec (-1 if rejected)
     seen_ids: dict[str, tuple[int, str]] = {}
-    from tqdm.auto import tqdm
+    from tqdm import tqdm
 
     for rec in tqdm(_discover(root, meta_path, format, mapping, explicit), desc="read", unit="record",
                     disable=not progress):

@@ -29,7 +29,7 @@ import html
 from bisect import bisect_right
 
 import pandas as pd
-from tqdm.auto import tqdm
+from tqdm import tqdm
 
 from .corpus import read_raw
 from .lexicon import Lexicon, load_lexicon
@@ -151,8 +151,8 @@ def label(corpus: pd.DataFrame, lexicon: Lexicon | None = None, *,
         ``speaker_group`` are then missing (``isna()``: not analysed, never ``"own"``) and
         ``short_quote`` is ``False``.
     progress : bool, optional
-        Show a progress bar over articles (``tqdm.auto``: a widget in notebooks, text on a
-        terminal). Default: only for corpora of at least :data:`PROGRESS_MIN_ARTICLES` articles.
+        Show a progress bar over articles (tqdm, on stderr: a terminal or a notebook
+        cell). Default: only for corpora of at least :data:`PROGRESS_MIN_ARTICLES` articles.
 
     Returns
     -------

@@ -47,7 +47,7 @@ from pathlib import Path
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
-from tqdm.auto import tqdm
+from tqdm import tqdm
 
 from . import ingest as _ingest
 from .corpus import CORPUS_COLUMNS
@@ -529,7 +529,7 @@ def label_stream(
     processes : int
         Worker processes labelling chunks (1: in this process).
     progress : bool
-        Show a progress bar (``tqdm.auto``: a widget in notebooks, text on a terminal).
+        Show a progress bar (tqdm, on stderr: a terminal or a notebook cell).
     voice : bool
         Passed to :func:`~kazframe.label.label` (``False``: terms only, no voice model).
 

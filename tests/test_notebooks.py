@@ -43,12 +43,22 @@ def test_notebook_is_thin_and_starts_with_a_title_and_parameters(path):
 def fresh_figures(tmp_path_factory):
     """Run every notebook once, in order, writing figures into a fresh folder."""
     out = tmp_path_factory.mktemp("figures")
-    for path in NOTEBOOKS:
-        run_notebook(path, figures_dir=out, timeout=300)
-    return out
+    executed = {path.name: run_notebook(path, figures_dir=out, timeout=300) for path in NOTEBOOKS}
+    return out, executed
+
+
+def test_notebooks_print_no_warnings(fresh_figures):
+    """A reader running the notebooks sees no warning (e.g. tqdm.auto's IProgress warning)."""
+    _, executed = fresh_figures
+    for name, nb in executed.items():
+        for cell in nb.cells:
+            for output in cell.get("outputs", []):
+                text = output.get("text", "") if output.get("name") == "stderr" else ""
+                assert "Warning" not in text, f"{name}: {text[:300]}"
 
 
 def test_notebooks_run_and_write_every_committed_figure_byte_identically(fresh_figures):
+    fresh_figures = fresh_figures[0]
     committed = ROOT / "figures"
     fresh = sorted(p.name for p in fresh_figures.iterdir())
     stored = sorted(p.name for p in committed.iterdir() if p.name != "README.md")
@@ -58,6 +68,7 @@ def test_notebooks_run_and_write_every_committed_figure_byte_identically(fresh_f
 
 
 def test_each_figure_comes_with_pdf_svg_png_and_csv(fresh_figures):
+    fresh_figures = fresh_figures[0]
     stems = {p.stem for p in fresh_figures.glob("*.pdf")}
     assert stems, "no figures written"
     for stem in stems:
