@@ -3,7 +3,7 @@
 Usage::
 
     python benchmarks/run.py [--n 10000 100000] [--processes 2] [--chunksize 500] [--workdir out/bench]
-                             [--stages ...] [--profile]
+                             [--stages ...] [--repeat 3] [--profile]
 
 Generates (or reuses) a synthetic corpus of ``--n`` articles (``benchmarks/generate.py``), then
 runs every stage in its own subprocess, so each stage's peak RSS
@@ -33,7 +33,9 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 
 STAGES = ("ingest", "clean", "match", "label", "label_terms", "vectorize",
-          "naive_regex", "countvectorizer", "scan_limit")
+          "naive_regex", "countvectorizer", "scan_limit", "match_fold", "scan_copy", "automaton")
+#: Short one-core stages, run ``--repeat`` times (the shared VM varies by about +-30%).
+REPEATED = ("clean", "match", "match_fold", "scan_copy", "automaton", "scan_limit")
 SUBSAMPLE = {"naive_regex": 100, "countvectorizer": 5000, "vectorize": 10000}
 
 
@@ -131,11 +133,18 @@ def stage(name: str, corpus: Path, processes: int, workdir: Path, chunksize: int
     seconds = 0.0
     if name == "scan_limit":
         one = re.compile("terror")
-    if name == "match":  # one-time setup outside the timing: the automaton and the fold table
+    if name in ("match", "match_fold", "scan_copy", "automaton"):
+        # one-time setup outside the timing: the automaton and the fold table
         lexicon.find_text("Warm-up \u00e9", "en")
+        from kazframe.lexicon import _scan_copy_text
+        from kazframe.text import fold
+
+        automaton = lexicon._matcher_for("en").automaton
     for a, b in _texts(corpus):
         n += 1
         nbytes += _size(a, b)
+        if name == "automaton":  # the copies it scans are made outside the timing
+            scans = (_scan_copy_text(a)[0], _scan_copy_text(b)[0])
         t0 = time.perf_counter()
         if name == "clean":  # what ingest does to a record's title and body: normalise, strip, offset maps
             _clean_title(a, 0, len(a))
@@ -146,6 +155,14 @@ def stage(name: str, corpus: Path, processes: int, workdir: Path, chunksize: int
         elif name == "scan_limit":
             sum(1 for _ in one.finditer(a.lower()))
             sum(1 for _ in one.finditer(b.lower()))
+        elif name == "match_fold":  # the two-pass path find_text replaces (same matches)
+            lexicon.find(fold(a), "en")
+            lexicon.find(fold(b), "en")
+        elif name == "scan_copy":  # part of match: folding + the matcher's copy of the text
+            _scan_copy_text(a)
+            _scan_copy_text(b)
+        elif name == "automaton":  # part of match: pyahocorasick's scan of that copy, hits counted
+            sum(1 for s in scans for _ in automaton.iter(s))
         seconds += time.perf_counter() - t0
     return {"articles": n, "bytes": nbytes, "seconds": seconds}
 
@@ -193,6 +210,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--chunksize", type=int, default=500, help="articles per chunk (ingest, label)")
     parser.add_argument("--workdir", type=Path, default=HERE.parent / "out" / "bench")
     parser.add_argument("--stages", nargs="+", default=list(STAGES), choices=STAGES)
+    parser.add_argument("--repeat", type=int, default=3, help="runs of each short one-core stage")
     parser.add_argument("--profile", action="store_true")
     parser.add_argument("--stage", choices=STAGES, help=argparse.SUPPRESS)
     parser.add_argument("--corpus", type=Path, help=argparse.SUPPRESS)
@@ -221,26 +239,33 @@ def run_size(n: int, args: argparse.Namespace) -> Path:
                        check=True)
     results = {}
     for name in args.stages:
-        done = subprocess.run([sys.executable, __file__, "--stage", name, "--corpus", str(corpus),
-                               "--processes", str(args.processes), "--workdir", str(args.workdir),
-                               "--chunksize", str(args.chunksize)],
-                              capture_output=True, text=True, check=True)
-        r = json.loads(done.stdout.strip().splitlines()[-1])
+        runs = []
+        for _ in range(args.repeat if name in REPEATED else 1):
+            done = subprocess.run([sys.executable, __file__, "--stage", name, "--corpus", str(corpus),
+                                   "--processes", str(args.processes), "--workdir", str(args.workdir),
+                                   "--chunksize", str(args.chunksize)],
+                                  capture_output=True, text=True, check=True)
+            runs.append(json.loads(done.stdout.strip().splitlines()[-1]))
+        r = sorted(runs, key=lambda x: x["seconds"])[len(runs) // 2]  # the median run
         r["articles_s"] = r["articles"] / r["seconds"]
         r["mb_s"] = r["bytes"] / 1e6 / r["seconds"]
+        r["mb_s_runs"] = sorted(round(x["bytes"] / 1e6 / x["seconds"], 2) for x in runs)
         r["s_per_full"] = n / r["articles_s"]
         results[name] = r
         print(json.dumps({name: r}), flush=True)
     print(f"\nN = {n} articles, {corpus.stat().st_size / 1e6:.0f} MB JSONL; label with "
-          f"processes={args.processes}, chunksize={args.chunksize}\n")
-    print("| stage | articles | wall s (measured) | articles/s | MB/s | est. s for all N | peak RSS MB (parent / workers) |")
-    print("|---|---|---|---|---|---|---|")
+          f"processes={args.processes}, chunksize={args.chunksize}; one-core stages run {args.repeat} times "
+          f"(median shown, every run's MB/s in the last column)\n")
+    print("| stage | articles | wall s (measured) | articles/s | MB/s | est. s for all N "
+          "| peak RSS MB (parent / workers) | MB/s of each run |")
+    print("|---|---|---|---|---|---|---|---|")
     for name, r in results.items():
         sub = " (sub)" if r["articles"] < n else ""
+        each = ", ".join(f"{v:.1f}" for v in r["mb_s_runs"])
         print(f"| {name} | {r['articles']}{sub} | {r['seconds']:.1f} | {r['articles_s']:.0f} | {r['mb_s']:.2f} | "
-              f"{r['s_per_full']:.0f} | {r['peak_rss_mb']:.0f} / {r['children_peak_rss_mb']:.0f} |")
+              f"{r['s_per_full']:.0f} | {r['peak_rss_mb']:.0f} / {r['children_peak_rss_mb']:.0f} | {each} |")
     if "match" in results:
-        for base in ("naive_regex", "countvectorizer", "scan_limit"):
+        for base in ("naive_regex", "countvectorizer", "scan_limit", "match_fold"):
             if base in results:
                 print(f"\nmatch / {base}: {results['match']['mb_s'] / results[base]['mb_s']:.1f}x", end="")
         print()

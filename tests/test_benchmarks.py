@@ -34,7 +34,7 @@ def test_generator_is_seeded_and_sized(tmp_path):
 def test_run_reports_every_stage_and_writes_the_stream_outputs(tmp_path):
     stages = ["ingest", "match", "label", "label_terms", "scan_limit"]
     done = subprocess.run(
-        [sys.executable, str(RUN), "--n", "24", "--workdir", str(tmp_path), "--chunksize", "10",
+        [sys.executable, str(RUN), "--n", "24", "--workdir", str(tmp_path), "--chunksize", "10", "--repeat", "2",
          "--stages", *stages],
         capture_output=True, text=True, check=True, cwd=ROOT, timeout=600,
     )
@@ -44,6 +44,8 @@ def test_run_reports_every_stage_and_writes_the_stream_outputs(tmp_path):
                for k, v in json.loads(line).items()}
     assert all(results[s]["articles"] == 24 for s in stages)
     assert "match / scan_limit" in done.stdout and "label_terms / label" in done.stdout
+    each_run = {r.split(" | ")[0][2:]: r.rstrip(" |").split(" | ")[-1].split(", ") for r in rows[1:]}
+    assert len(each_run["match"]) == 2 and len(each_run["label"]) == 1  # one-core stages repeated
     # label and label_terms find the same terms; only the full label has voices
     full = pd.read_parquet(tmp_path / "label.parquet")
     terms = pd.read_parquet(tmp_path / "label_terms.parquet")
