@@ -146,7 +146,7 @@ def label(corpus: pd.DataFrame, lexicon: Lexicon | None = None, *,
         the article text (identical unless normalisation removed invisible characters inside).
     voice : bool
         Run the quotation and attribution model (default). ``False`` skips it: terms,
-        offsets and sentences only, about four times faster (see ``benchmarks/README.md``),
+        offsets and sentences only, three to four times faster (see ``benchmarks/README.md``),
         for a first count of a very large corpus; ``voice``, ``speaker`` and
         ``speaker_group`` are then missing (``isna()``: not analysed, never ``"own"``) and
         ``short_quote`` is ``False``.
